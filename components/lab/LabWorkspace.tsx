@@ -1,0 +1,52 @@
+"use client";
+
+import { useCallback, useRef, useState } from "react";
+import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
+import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
+import { SplitPane } from "./SplitPane";
+import { StepPanel, type StepView } from "./StepPanel";
+
+export interface ChapterView {
+  id: string;
+  title: string;
+  summary: string;
+  workdir: string;
+  files: string[];
+  steps: StepView[];
+}
+
+/** The whole lab page: the chapter's steps beside an editor over a terminal, all into the learner's own sandbox. */
+export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; passedSteps: string[] }) {
+  const terminal = useRef<TerminalHandle>(null);
+  const [passed, setPassed] = useState(() => new Set(passedSteps));
+  const runInTerminal = useCallback((command: string) => {
+    terminal.current?.type(command + "\r");
+    terminal.current?.focus();
+  }, []);
+  const onStepPassed = useCallback((stepId: string) => setPassed((prev) => new Set(prev).add(stepId)), []);
+
+  return (
+    <main className="lab">
+      <SplitPane
+        direction="horizontal"
+        initial={36}
+        label="Resize instructions and workspace"
+        first={<StepPanel chapter={chapter} passed={passed} onRun={runInTerminal} onStepPassed={onStepPassed} />}
+        second={
+          <SplitPane
+            direction="vertical"
+            initial={48}
+            label="Resize editor and terminal"
+            first={<ExerciseEditor chapterId={chapter.id} workdir={chapter.workdir} files={chapter.files} />}
+            second={
+              <>
+                <div className="pane-title">Terminal</div>
+                <Terminal ref={terminal} />
+              </>
+            }
+          />
+        }
+      />
+    </main>
+  );
+}

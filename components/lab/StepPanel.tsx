@@ -1,0 +1,211 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { StepText } from "./StepText";
+import { useLearnerEvents } from "./useLearnerEvents";
+
+export interface CheckView {
+  id: string;
+  title: string;
+}
+
+export interface StepView {
+  id: string;
+  title: string;
+  markdown: string;
+  hintCount: number;
+  checks: CheckView[];
+  hintsOpened: string[];
+  solutionMarkdown: string | null;
+  lastVerdict: string | null;
+}
+
+export interface CheckResultView {
+  id: string;
+  title: string;
+  status: "passed" | "failed" | "skipped";
+  message: string;
+}
+
+export interface StepVerdictView {
+  passed: boolean;
+  checks: CheckResultView[];
+}
+
+interface StepPanelProps {
+  chapter: { id: string; title: string; summary: string; steps: StepView[] };
+  passed: Set<string>;
+  onRun: (command: string) => void;
+  onStepPassed: (stepId: string) => void;
+}
+
+async function postJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `The server answered ${res.status}.`);
+  return body;
+}
+
+/** The chapter's steps: text, live check verdicts, hints one at a time, and the solution on request. */
+export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelProps) {
+  const firstOpen = chapter.steps.findIndex((s) => !passed.has(s.id));
+  const [current, setCurrent] = useState(firstOpen === -1 ? 0 : firstOpen);
+  const [verdicts, setVerdicts] = useState<Record<string, StepVerdictView>>({});
+  const [hints, setHints] = useState<Record<string, string[]>>(() =>
+    Object.fromEntries(chapter.steps.map((s) => [s.id, s.hintsOpened])),
+  );
+  const [solutions, setSolutions] = useState<Record<string, string | null>>(() =>
+    Object.fromEntries(chapter.steps.map((s) => [s.id, s.solutionMarkdown])),
+  );
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const step = chapter.steps[current];
+  const base = `/api/chapters/${encodeURIComponent(chapter.id)}/steps/${encodeURIComponent(step.id)}`;
+
+  const applyVerdict = useCallback(
+    (stepId: string, verdict: StepVerdictView) => {
+      setVerdicts((prev) => ({ ...prev, [stepId]: verdict }));
+      if (verdict.passed) onStepPassed(stepId);
+    },
+    [onStepPassed],
+  );
+
+  useLearnerEvents(
+    useCallback(
+      (event) => {
+        if (event.type === "verdict" && event.chapterId === chapter.id) applyVerdict(event.stepId, event.verdict);
+        if (event.type === "checking" && event.chapterId === chapter.id && event.stepId === step.id) setChecking(true);
+        if (event.type === "verdict" && event.chapterId === chapter.id && event.stepId === step.id) setChecking(false);
+      },
+      [applyVerdict, chapter.id, step.id],
+    ),
+  );
+
+  useEffect(() => setError(null), [current]);
+
+  async function checkNow() {
+    setChecking(true);
+    setError(null);
+    try {
+      applyVerdict(step.id, await postJson<StepVerdictView>(`${base}/check`));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setChecking(false);
+    }
+  }
+  async function openHint() {
+    try {
+      const body = await postJson<{ hints: string[] }>(`${base}/hint`);
+      setHints((prev) => ({ ...prev, [step.id]: body.hints }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  async function revealSolution() {
+    try {
+      const body = await postJson<{ solutionMarkdown: string }>(`${base}/solution`);
+      setSolutions((prev) => ({ ...prev, [step.id]: body.solutionMarkdown }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  const verdict = verdicts[step.id];
+  const openedHints = hints[step.id] ?? [];
+  const solution = solutions[step.id];
+
+  return (
+    <div className="steps">
+      <h1>{chapter.title}</h1>
+      <p className="lede" style={{ marginBottom: 0 }}>
+        {chapter.summary}
+      </p>
+      <ol className="step-nav" aria-label="Steps">
+        {chapter.steps.map((s, i) => (
+          <li key={s.id}>
+            <button
+              type="button"
+              className={passed.has(s.id) ? "passed" : ""}
+              aria-current={i === current ? "step" : undefined}
+              onClick={() => setCurrent(i)}
+            >
+              {i + 1}. {s.title}
+            </button>
+          </li>
+        ))}
+      </ol>
+      <section aria-labelledby="step-title">
+        <h2 id="step-title">
+          Step {current + 1}: {step.title}
+        </h2>
+        <StepText markdown={step.markdown} onRun={onRun} />
+      </section>
+
+      <section className="checks card" aria-label="Checks" aria-live="polite">
+        <div className="checks-head">
+          <strong>Checks</strong>
+          <span className="muted">{checking ? "checking…" : "re-run when your shell returns to a prompt or you save a file"}</span>
+          <button type="button" className="btn btn-small" onClick={checkNow} disabled={checking}>
+            Check now
+          </button>
+        </div>
+        <ul className="check-list">
+          {step.checks.map((check) => {
+            const result = verdict?.checks.find((c) => c.id === check.id);
+            const status = result?.status ?? "pending";
+            return (
+              <li key={check.id} className={`check ${status}`} data-check-id={check.id} data-status={status}>
+                <span className="check-icon" aria-hidden="true">
+                  {status === "passed" ? "✓" : status === "failed" ? "✗" : "•"}
+                </span>
+                <span>
+                  <span className="check-title">{check.title}</span>
+                  {result && result.status === "failed" && <span className="check-message">{result.message}</span>}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+        {verdict?.passed && <p className="step-done">Step complete.</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+
+      <section className="help" aria-label="Help">
+        {openedHints.map((hint, i) => (
+          <div key={i} className="hint card">
+            <strong>Hint {i + 1}</strong>
+            <StepText markdown={hint} onRun={onRun} />
+          </div>
+        ))}
+        <div className="form-row">
+          {openedHints.length < step.hintCount && (
+            <button type="button" className="btn-ghost" onClick={openHint}>
+              Show hint {openedHints.length + 1} of {step.hintCount}
+            </button>
+          )}
+          {!solution && (
+            <button type="button" className="btn-ghost" onClick={revealSolution}>
+              Reveal the solution
+            </button>
+          )}
+          {current < chapter.steps.length - 1 && (
+            <button type="button" className="btn-ghost" onClick={() => setCurrent(current + 1)}>
+              Next step →
+            </button>
+          )}
+        </div>
+        {solution && (
+          <div className="solution card">
+            <strong>Solution</strong>
+            <StepText markdown={solution} onRun={onRun} />
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable layerlab reads, validated once at start-up.
+ * A bad value stops the server with a message naming the variable, never a crash later.
+ */
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const megabytes = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Public origin(s) the browser uses; WebSocket upgrades from other origins are refused. Comma-separated. */
+  LAYERLAB_ORIGINS: z.string().default(""),
+  LAYERLAB_DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z.string().default("file:.data/layerlab.db"),
+  LAYERLAB_DEV: bool.default(false),
+  /** Set when the server runs behind TLS, so the session cookie is marked Secure. */
+  LAYERLAB_SECURE_COOKIES: bool.default(false),
+
+  /** Names this lab's sandboxes (a label), so two labs on one host (e.g. tests beside a dev server) never touch each other's. */
+  LAYERLAB_INSTANCE: z.string().regex(/^[a-z0-9-]{1,32}$/, "lowercase letters, digits and - only").default("main"),
+  LAYERLAB_SANDBOX_DRIVER: z.enum(["podman"]).default("podman"),
+  LAYERLAB_SANDBOX_IMAGE: z.string().min(1).default("localhost/layerlab/sandbox:latest"),
+  LAYERLAB_NETWORK: z.string().min(1).default("layerlab"),
+  LAYERLAB_SUBNET: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+\.0\/24$/, "must be an IPv4 /24 such as 10.231.7.0/24")
+    .default("10.231.7.0/24"),
+  /** Address of the lab registry as seen from inside a sandbox. */
+  LAYERLAB_REGISTRY: z.string().min(1).default("10.231.7.2:5000"),
+  LAYERLAB_EGRESS: z.enum(["none", "mirrors", "open"]).default("mirrors"),
+  LAYERLAB_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(2),
+  LAYERLAB_IDLE_TIMEOUT_MIN: z.coerce.number().positive().default(60),
+  LAYERLAB_MAX_LIFETIME_MIN: z.coerce.number().positive().default(8 * 60),
+  LAYERLAB_SANDBOX_MEMORY_MB: megabytes.default(2048),
+  LAYERLAB_SANDBOX_CPUS: z.coerce.number().positive().default(1),
+  LAYERLAB_SANDBOX_PIDS: z.coerce.number().int().positive().default(2048),
+  LAYERLAB_SANDBOX_DISK_MB: megabytes.default(10240),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+    );
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/** What the server pushes to a learner's open pages (server-sent events). */
+const checkResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(["passed", "failed", "skipped"]),
+  message: z.string(),
+});
+
+export const stepVerdictViewSchema = z.object({ passed: z.boolean(), checks: z.array(checkResult) });
+
+export const learnerEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("checking"), chapterId: z.string(), stepId: z.string() }),
+  z.object({ type: z.literal("verdict"), chapterId: z.string(), stepId: z.string(), verdict: stepVerdictViewSchema }),
+  z.object({ type: z.literal("message"), text: z.string(), from: z.string() }),
+]);
+
+export type LearnerEvent = z.infer<typeof learnerEventSchema>;

@@ -1,0 +1,81 @@
+/**
+ * Runs every suite (unit, integration with real sandboxes, e2e in Chromium), streams their output,
+ * and ends with one line `N passed, N failed` summed over all of them.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const resultsDir = path.resolve(".data/test-results");
+fs.mkdirSync(resultsDir, { recursive: true });
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function vitestSuite(project: string): Promise<Counts> {
+  const out = path.join(resultsDir, `vitest-${project}.json`);
+  fs.rmSync(out, { force: true });
+  const code = await run("npx", ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  // A suite that crashed before reporting counts as one failure, never as silence.
+  if (!report) return { passed: 0, failed: 1, skipped: 0 };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0),
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+async function playwrightSuite(): Promise<Counts> {
+  const out = path.join(resultsDir, "playwright.json");
+  fs.rmSync(out, { force: true });
+  const code = await run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+  if (!report) return { passed: 0, failed: 1, skipped: 0 };
+  return {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected + (code !== 0 && report.stats.unexpected === 0 ? 1 : 0),
+    skipped: report.stats.skipped,
+  };
+}
+
+async function main(): Promise<void> {
+  const suites: [string, () => Promise<Counts>][] = [
+    ["unit", () => vitestSuite("unit")],
+    ["integration", () => vitestSuite("integration")],
+    ["e2e", playwrightSuite],
+  ];
+  const only = process.argv.slice(2);
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const [name, suite] of suites) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`\n=== ${name} tests ===`);
+    const counts = await suite();
+    console.log(`=== ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ===`);
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+  }
+  console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(total.failed === 0 ? 0 : 1);
+}
+
+void main();

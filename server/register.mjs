@@ -1,0 +1,15 @@
+// The custom server is server code, so the `server-only` guard (which throws outside
+// Next's react-server bundles) resolves to its empty module here.
+import { register } from "node:module";
+
+register(
+  "data:text/javascript," +
+    encodeURIComponent(`
+      export async function resolve(specifier, context, next) {
+        if (specifier === "server-only") return next("server-only/empty.js", context);
+        return next(specifier, context);
+      }
+    `),
+  import.meta.url,
+);
+register("tsx/esm", import.meta.url);

@@ -1,0 +1,27 @@
+import "server-only";
+import type { Config } from "@/lib/config";
+import type { SandboxDriver } from "./sandbox/driver";
+import type { SandboxManager } from "./sandbox/sandbox-manager";
+import type { TerminalHub } from "./terminal/terminal-hub";
+
+/**
+ * What the custom server starts once and every request handler shares. Next bundles route handlers
+ * separately from the custom server's own module graph, so the instance lives on globalThis.
+ */
+export interface LabRuntime {
+  config: Config;
+  driver: SandboxDriver;
+  sandboxes: SandboxManager;
+  terminals: TerminalHub;
+}
+
+const slot = globalThis as unknown as { layerlabRuntime?: LabRuntime };
+
+export function setRuntime(runtime: LabRuntime): void {
+  slot.layerlabRuntime = runtime;
+}
+
+export function getRuntime(): LabRuntime {
+  if (!slot.layerlabRuntime) throw new Error("layerlab runtime not started: run the app through server/index.ts");
+  return slot.layerlabRuntime;
+}

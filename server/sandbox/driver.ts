@@ -1,0 +1,57 @@
+import "server-only";
+
+/** The seam between the lab and whatever runs sandboxes (podman here; docker or kubernetes elsewhere). */
+
+export interface SandboxLimits {
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+  diskMb: number;
+}
+
+export interface SandboxInfo {
+  /** Driver-level id (the container name for podman). */
+  id: string;
+  createdAt: Date;
+  running: boolean;
+  /** Labels the lab put on it, so a restarted server can find its sandboxes again. */
+  labels: Record<string, string>;
+}
+
+export interface ExecOptions {
+  user?: "learner" | "root";
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  timedOut: boolean;
+}
+
+/** A command line that node-pty can spawn on the host to get an interactive process in the sandbox. */
+export interface PtyCommand {
+  file: string;
+  args: string[];
+}
+
+export interface SandboxStats {
+  memoryBytes: number;
+  cpuPercent: number;
+  pids: number;
+}
+
+export interface SandboxDriver {
+  create(opts: { labels: Record<string, string>; limits: SandboxLimits }): Promise<SandboxInfo>;
+  exec(id: string, command: string[], opts?: ExecOptions): Promise<ExecResult>;
+  ptyCommand(id: string, command: string[], opts?: { user?: "learner" | "root"; env?: Record<string, string> }): PtyCommand;
+  readFile(id: string, path: string): Promise<Buffer>;
+  writeFile(id: string, path: string, data: string | Buffer): Promise<void>;
+  stats(id: string): Promise<SandboxStats>;
+  list(): Promise<SandboxInfo[]>;
+  destroy(id: string): Promise<void>;
+}
