@@ -10,6 +10,10 @@ const checkResult = z.object({
 
 export const stepVerdictViewSchema = z.object({ passed: z.boolean(), checks: z.array(checkResult) });
 
+/** A step's verdict as the learner sees it: each check passed, failed (with why) or skipped. */
+export type StepVerdictView = z.infer<typeof stepVerdictViewSchema>;
+export type CheckResultView = z.infer<typeof checkResult>;
+
 export const learnerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("checking"), chapterId: z.string(), stepId: z.string() }),
   z.object({ type: z.literal("verdict"), chapterId: z.string(), stepId: z.string(), verdict: stepVerdictViewSchema }),

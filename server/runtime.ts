@@ -1,5 +1,6 @@
 import "server-only";
 import type { Config } from "@/lib/config";
+import type { CheckScheduler } from "./checks/check-scheduler";
 import type { SandboxDriver } from "./sandbox/driver";
 import type { SandboxManager } from "./sandbox/sandbox-manager";
 import type { TerminalHub } from "./terminal/terminal-hub";
@@ -13,6 +14,7 @@ export interface LabRuntime {
   driver: SandboxDriver;
   sandboxes: SandboxManager;
   terminals: TerminalHub;
+  checks: CheckScheduler;
 }
 
 const slot = globalThis as unknown as { layerlabRuntime?: LabRuntime };

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { StepText } from "./StepText";
+import type { StepVerdictView } from "@/lib/learner-events";
 import { useLearnerEvents } from "./useLearnerEvents";
 
 export interface CheckView {
@@ -20,17 +21,6 @@ export interface StepView {
   lastVerdict: string | null;
 }
 
-export interface CheckResultView {
-  id: string;
-  title: string;
-  status: "passed" | "failed" | "skipped";
-  message: string;
-}
-
-export interface StepVerdictView {
-  passed: boolean;
-  checks: CheckResultView[];
-}
 
 interface StepPanelProps {
   chapter: { id: string; title: string; summary: string; steps: StepView[] };
@@ -81,7 +71,11 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
     ),
   );
 
-  useEffect(() => setError(null), [current]);
+  useEffect(() => {
+    setError(null);
+    // Prompts and saves re-check the step the learner is looking at.
+    void fetch(`${base}/focus`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => undefined);
+  }, [base]);
 
   async function checkNow() {
     setChecking(true);
