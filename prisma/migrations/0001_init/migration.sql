@@ -18,6 +18,7 @@ CREATE TABLE "SandboxAssignment" (
     "learnerId" TEXT NOT NULL PRIMARY KEY,
     "sandboxId" TEXT NOT NULL,
     "assignedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastActiveAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "SandboxAssignment_learnerId_fkey" FOREIGN KEY ("learnerId") REFERENCES "Learner" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "SandboxAssignment_sandboxId_key" ON "SandboxAssignment"("sandboxId");

@@ -1,0 +1,80 @@
+import "server-only";
+import type { Server } from "node:http";
+import path from "node:path";
+import type { Config } from "@/lib/config";
+import { CheckScheduler } from "./checks/check-scheduler";
+import { checkLearnerStep } from "./checks/learner-checks";
+import { sqliteFileFromUrl } from "./db/client";
+import { applyMigrations } from "./db/migrate";
+import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
+import { publishToLearner } from "./events/learner-event-bus";
+import { setRuntime, type LabRuntime } from "./runtime";
+import { keepNetworkPolicy } from "./sandbox/network-policy";
+import { createPodmanDriver } from "./sandbox/podman-driver";
+import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
+import { attachTerminalGateway } from "./terminal/terminal-gateway";
+import { TerminalHub } from "./terminal/terminal-hub";
+
+const PROGRESS_TEXT: Record<SandboxProgress["phase"], { message: string; percent: number }> = {
+  "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
+  "starting Docker": { message: "Starting Docker in your sandbox…", percent: 70 },
+  ready: { message: "Your sandbox is ready.", percent: 100 },
+};
+
+/** Progress as the browser shows it: a sentence and how far along. */
+export function describeProgress(progress: SandboxProgress): { phase: string; message: string; percent: number } {
+  return { phase: progress.phase, ...PROGRESS_TEXT[progress.phase] };
+}
+
+/** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
+export async function startLab(config: Config, server: Server): Promise<{ stop(): Promise<void> }> {
+  applyMigrations(sqliteFileFromUrl(config.DATABASE_URL));
+
+  const driver = createPodmanDriver({
+    image: config.LAYERLAB_SANDBOX_IMAGE,
+    network: config.LAYERLAB_NETWORK,
+    registry: config.LAYERLAB_REGISTRY,
+    diskDir: path.resolve(config.LAYERLAB_DATA_DIR, "disks"),
+    instance: config.LAYERLAB_INSTANCE,
+  });
+  const policy = await keepNetworkPolicy({ network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
+  const sandboxes = new SandboxManager(sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }));
+  await sandboxes.start();
+
+  const terminals = new TerminalHub({
+    driver,
+    sandboxes: {
+      acquire: async (learnerId, onProgress) => {
+        const acquired = await sandboxes.acquire(learnerId, onProgress && ((p) => onProgress(describeProgress(p))));
+        return { id: acquired.sandboxId };
+      },
+      touch: (learnerId) => sandboxes.touch(learnerId),
+    },
+  });
+
+  const checks = new CheckScheduler({
+    run: (learnerId, step, trigger) =>
+      checkLearnerStep(
+        { driver, sandboxOf: async (id) => (await sandboxes.acquire(id)).sandboxId },
+        learnerId,
+        step,
+        trigger,
+      ),
+    onChecking: (learnerId, step) => publishToLearner(learnerId, { type: "checking", ...step }),
+    onVerdict: (learnerId, step, verdict) => publishToLearner(learnerId, { type: "verdict", ...step, verdict }),
+  });
+  terminals.onPrompt(({ learnerId }) => void checks.request(learnerId, "prompt"));
+
+  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks };
+  setRuntime(runtime);
+  const gateway = attachTerminalGateway(server, runtime);
+
+  return {
+    async stop() {
+      policy.stop();
+      gateway.close();
+      await terminals.closeAll();
+      await sandboxes.shutdown();
+    },
+  };
+}
