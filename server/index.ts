@@ -2,6 +2,7 @@ import "server-only";
 import { createServer } from "node:http";
 import next from "next";
 import { ConfigError, parseConfig } from "@/lib/config";
+import { ContentError } from "./content/course";
 import { startLab } from "./lab";
 
 /** The process shell: validate the environment, start the lab runtime, serve Next and the terminal upgrades. */
@@ -48,6 +49,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof ContentError) {
+    console.error(`layerlab cannot start: a chapter file is broken.\n${error.message}`);
+    process.exit(2);
+  }
   console.error("layerlab failed to start:", error);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Config } from "@/lib/config";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
+import { getCourse } from "./content/course";
 import { sqliteFileFromUrl } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
@@ -29,6 +30,8 @@ export function describeProgress(progress: SandboxProgress): { phase: string; me
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
 export async function startLab(config: Config, server: Server): Promise<{ stop(): Promise<void> }> {
   applyMigrations(sqliteFileFromUrl(config.DATABASE_URL));
+  // A broken chapter file stops the start with its file and field named, instead of failing a learner later.
+  await getCourse();
 
   const driver = createPodmanDriver({
     image: config.LAYERLAB_SANDBOX_IMAGE,

@@ -6,10 +6,10 @@ register(
   "data:text/javascript," +
     encodeURIComponent(`
       export async function resolve(specifier, context, next) {
-        if (specifier === "server-only") return next("server-only/empty.js", context);
+        if (specifier === "server-only") return next(specifier, { ...context, conditions: [...context.conditions, "react-server"] });
         return next(specifier, context);
       }
     `),
   import.meta.url,
 );
-register("tsx/esm", import.meta.url);
+await import("tsx");

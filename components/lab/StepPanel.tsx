@@ -129,10 +129,10 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
           </li>
         ))}
       </ol>
-      <section aria-labelledby="step-title">
-        <h2 id="step-title">
-          Step {current + 1}: {step.title}
-        </h2>
+      <section aria-label={`Step ${current + 1}: ${step.title}`}>
+        <p className="muted step-count">
+          Step {current + 1} of {chapter.steps.length}
+        </p>
         <StepText markdown={step.markdown} onRun={onRun} />
       </section>
 
