@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { createPodmanDriver } from "../server/sandbox/podman-driver";
 
 interface Counts {
   passed: number;
@@ -44,10 +45,22 @@ async function vitestSuite(project: string): Promise<Counts> {
   };
 }
 
+/** The e2e server's sandboxes and data exist only for one run: none are left running for the next. */
+async function removeE2eLab(): Promise<void> {
+  const dataDir = path.resolve(".data/e2e");
+  const driver = createPodmanDriver({ image: "", network: "", registry: "", diskDir: path.join(dataDir, "disks"), instance: "e2e" });
+  for (const sandbox of await driver.list()) await driver.destroy(sandbox.id).catch((e) => console.error(`removing ${sandbox.id}:`, e));
+  const stillMounted = fs.readFileSync("/proc/mounts", "utf8").split("\n").some((line) => line.split(" ")[1]?.startsWith(dataDir + "/"));
+  if (stillMounted) console.error(`${dataDir} still has a mounted sandbox disk; left in place.`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
 async function playwrightSuite(): Promise<Counts> {
   const out = path.join(resultsDir, "playwright.json");
   fs.rmSync(out, { force: true });
+  await removeE2eLab();
   const code = await run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  await removeE2eLab();
   const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
   if (!report) return { passed: 0, failed: 1, skipped: 0 };
   return {
