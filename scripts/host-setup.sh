@@ -23,7 +23,7 @@ ll_require_root
 # arch-test lets mmdebstrap verify it can run arm64 binaries; catatonit is podman's --init;
 # apache2-utils (htpasswd) makes the lab registry's push password.
 HOST_PACKAGES=(
-  podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables
+  podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables nftables kmod e2fsprogs util-linux
   catatonit qemu-user-static binfmt-support arch-test mmdebstrap debian-archive-keyring
   ca-certificates curl apache2-utils tmux jq chromium
 )
