@@ -4,6 +4,8 @@ import { useCallback, useEffect, useState } from "react";
 import { StepText } from "./StepText";
 import type { StepVerdictView } from "@/lib/learner-events";
 import { useLearnerEvents } from "./useLearnerEvents";
+// layers: the layer view under the checks (components/layers)
+import { LayerView } from "@/components/layers/LayerView";
 
 export interface CheckView {
   id: string;
@@ -49,6 +51,8 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
   );
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // layers: bumped by each verdict for this step, so the layer view re-reads the image after a build.
+  const [layersRefresh, setLayersRefresh] = useState(0);
   const step = chapter.steps[current];
   const base = `/api/chapters/${encodeURIComponent(chapter.id)}/steps/${encodeURIComponent(step.id)}`;
 
@@ -66,6 +70,7 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
         if (event.type === "verdict" && event.chapterId === chapter.id) applyVerdict(event.stepId, event.verdict);
         if (event.type === "checking" && event.chapterId === chapter.id && event.stepId === step.id) setChecking(true);
         if (event.type === "verdict" && event.chapterId === chapter.id && event.stepId === step.id) setChecking(false);
+        if (event.type === "verdict" && event.chapterId === chapter.id && event.stepId === step.id) setLayersRefresh((n) => n + 1); // layers
       },
       [applyVerdict, chapter.id, step.id],
     ),
@@ -168,6 +173,9 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
           </p>
         )}
       </section>
+
+      {/* layers */}
+      <LayerView chapterId={chapter.id} stepId={step.id} refresh={layersRefresh} />
 
       <section className="help" aria-label="Help">
         {openedHints.map((hint, i) => (

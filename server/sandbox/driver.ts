@@ -33,6 +33,16 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** The sandbox does not exist (any more) or is not running: the caller should find or make another. */
+export class SandboxUnavailableError extends Error {
+  constructor(
+    readonly sandboxId: string,
+    detail: string,
+  ) {
+    super(`sandbox ${sandboxId} is unavailable: ${detail}`);
+  }
+}
+
 /** A command line that node-pty can spawn on the host to get an interactive process in the sandbox. */
 export interface PtyCommand {
   file: string;
@@ -53,5 +63,14 @@ export interface SandboxDriver {
   writeFile(id: string, path: string, data: string | Buffer): Promise<void>;
   stats(id: string): Promise<SandboxStats>;
   list(): Promise<SandboxInfo[]>;
+  /** Stops a sandbox to free its memory while the learner is away; their home stays for start(). */
+  stop(id: string): Promise<void>;
+  /** Starts a stopped sandbox again (after stop(), or after the host rebooted), home intact. */
+  start(id: string): Promise<void>;
   destroy(id: string): Promise<void>;
+  /**
+   * Removes what sandboxes that no longer exist left behind (their disks): after a crash between
+   * making a disk and the container, or a container removed by hand. Returns the ids cleaned up.
+   */
+  prune(): Promise<string[]>;
 }

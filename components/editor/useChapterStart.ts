@@ -1,0 +1,48 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { startChapter } from "./workspace-client";
+
+export type ChapterStart =
+  | { status: "starting"; message: string; percent: number }
+  | { status: "ready" }
+  | { status: "failed"; error: string };
+
+/**
+ * Gets the learner's sandbox ready with the chapter's files in it, showing each phase as it happens:
+ * the first start of a sandbox takes seconds, and a silent wait looks like a broken page.
+ */
+export function useChapterStart(chapterId: string): { start: ChapterStart; retry: () => void } {
+  const [start, setStart] = useState<ChapterStart>({ status: "starting", message: "Connecting to the lab…", percent: 0 });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setStart({ status: "starting", message: "Connecting to the lab…", percent: 0 });
+    let finished = false;
+    startChapter(
+      chapterId,
+      (event) => {
+        if ("phase" in event) setStart({ status: "starting", message: event.message, percent: event.percent });
+        else if ("ready" in event) {
+          finished = true;
+          setStart({ status: "ready" });
+        } else {
+          finished = true;
+          setStart({ status: "failed", error: event.error });
+        }
+      },
+      abort.signal,
+    )
+      .then(() => {
+        if (!finished) setStart({ status: "failed", error: "The lab server stopped answering while starting your sandbox. Try again." });
+      })
+      .catch((error: Error) => {
+        if (!abort.signal.aborted) setStart({ status: "failed", error: error.message });
+      });
+    return () => abort.abort();
+  }, [chapterId, attempt]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { start, retry };
+}

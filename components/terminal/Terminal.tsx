@@ -1,0 +1,301 @@
+"use client";
+
+import "@xterm/xterm/css/xterm.css";
+import type { SearchAddon } from "@xterm/addon-search";
+import type { Terminal as XTerm } from "@xterm/xterm";
+import { useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
+import { TERMINAL_PATH } from "@/lib/terminal-protocol";
+import styles from "./Terminal.module.css";
+import { TerminalLink, type LinkState } from "./terminal-link";
+import { terminalTheme } from "./terminal-theme";
+
+export interface TerminalHandle {
+  /** Types text into the shell as if the learner had (a trailing "\r" runs it). Kept until connected. */
+  type(text: string): void;
+  focus(): void;
+}
+
+interface TerminalProps {
+  ref?: React.Ref<TerminalHandle>;
+  /** Accessible name of the terminal region. */
+  label?: string;
+}
+
+const SEARCH_DECORATIONS = {
+  matchBackground: "#3a4654",
+  matchOverviewRuler: "#8b98a5",
+  activeMatchBackground: "#d29922",
+  activeMatchColorOverviewRuler: "#d29922",
+};
+
+/**
+ * The learner's shell in their sandbox: xterm.js over the terminal WebSocket. It fills its parent (which must
+ * give it a height, e.g. a flex column) and follows its size. Ctrl+Shift+F searches, Ctrl+Shift+C/V copy and
+ * paste, selecting text copies it.
+ */
+export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const term = useRef<XTerm | null>(null);
+  const search = useRef<SearchAddon | null>(null);
+  const link = useRef<TerminalLink | null>(null);
+  const pending = useRef<string[]>([]);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const [state, setState] = useState<LinkState>({ kind: "connecting", message: "Loading the terminal…" });
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<{ index: number; count: number } | null>(null);
+  // Until the shell has been shown once, a retry is shown as the start-up overlay, not as a banner over nothing.
+  const [everReady, setEverReady] = useState(false);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      type(text: string) {
+        if (link.current) link.current.input(text);
+        else pending.current.push(text);
+      },
+      focus() {
+        term.current?.focus();
+      },
+    }),
+    [],
+  );
+
+  const openSearch = useCallback(() => {
+    setSearchOpen(true);
+    // The input exists after this render.
+    requestAnimationFrame(() => searchInput.current?.select());
+  }, []);
+
+  useEffect(() => {
+    const container = host.current;
+    if (!container) return;
+    let disposed = false;
+    const cleanups: (() => void)[] = [];
+
+    void (async () => {
+      // xterm.js needs the DOM; loading it here keeps it out of the server render.
+      const [{ Terminal: XTermClass }, { FitAddon }, { WebLinksAddon }, { SearchAddon }, { ClipboardAddon }] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+        import("@xterm/addon-web-links"),
+        import("@xterm/addon-search"),
+        import("@xterm/addon-clipboard"),
+      ]);
+      if (disposed) return;
+      const xterm = new XTermClass({
+        theme: terminalTheme,
+        fontFamily: '"DejaVu Sans Mono", "Liberation Mono", ui-monospace, Menlo, Consolas, monospace',
+        fontSize: 13,
+        lineHeight: 1.15,
+        cursorBlink: true,
+        scrollback: 10_000,
+        // The search box's match highlighting uses decorations.
+        allowProposedApi: true,
+        macOptionIsMeta: true,
+      });
+      const fit = new FitAddon();
+      const searchAddon = new SearchAddon();
+      xterm.loadAddon(fit);
+      xterm.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener,noreferrer")));
+      xterm.loadAddon(searchAddon);
+      // OSC 52 from tmux/vim in the sandbox reaches the browser's clipboard.
+      xterm.loadAddon(new ClipboardAddon());
+      xterm.open(container);
+      fit.fit();
+      term.current = xterm;
+      search.current = searchAddon;
+      cleanups.push(() => xterm.dispose());
+      searchAddon.onDidChangeResults((r) => setResults({ index: r.resultIndex, count: r.resultCount }));
+
+      const copy = (text: string) => {
+        if (text) void navigator.clipboard?.writeText(text).catch(() => {});
+      };
+      xterm.attachCustomKeyEventHandler((event) => {
+        if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+        const key = event.key.toLowerCase();
+        if (key === "c") copy(xterm.getSelection());
+        else if (key === "v") void navigator.clipboard?.readText().then((text) => xterm.paste(text)).catch(() => {});
+        else if (key === "f") openSearch();
+        else return true;
+        event.preventDefault();
+        return false;
+      });
+      // Copy on selection, once the selection settles (it changes on every mouse move while dragging).
+      let selectionTimer: ReturnType<typeof setTimeout> | undefined;
+      xterm.onSelectionChange(() => {
+        clearTimeout(selectionTimer);
+        selectionTimer = setTimeout(() => {
+          if (xterm.hasSelection()) copy(xterm.getSelection());
+        }, 200);
+      });
+      cleanups.push(() => clearTimeout(selectionTimer));
+
+      const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+      let current: LinkState = { kind: "connecting", message: "Connecting to your sandbox…" };
+      const terminalLink = new TerminalLink(`${scheme}://${window.location.host}${TERMINAL_PATH}`, { cols: xterm.cols, rows: xterm.rows }, {
+        state: (next) => {
+          current = next;
+          setState(next);
+          if (next.kind === "ready") setEverReady(true);
+        },
+        reset: () => xterm.reset(),
+        data: (bytes, written) => xterm.write(bytes, written),
+        notice: (message) => console.warn(message),
+      });
+      link.current = terminalLink;
+      cleanups.push(() => terminalLink.dispose());
+
+      xterm.onData((data) => {
+        if (current.kind === "exited") {
+          if (data === "\r") terminalLink.reconnect();
+          return;
+        }
+        terminalLink.input(data);
+      });
+      // Mouse reports in some modes (vim with `set mouse=a`) arrive as binary strings.
+      xterm.onBinary((data) => terminalLink.input(Uint8Array.from(data, (c) => c.charCodeAt(0))));
+      xterm.onResize((size) => terminalLink.resize(size));
+      // The tab in use decides the shared shell's size.
+      const onFocus = () => terminalLink.resize({ cols: xterm.cols, rows: xterm.rows }, true);
+      xterm.textarea?.addEventListener("focus", onFocus);
+      cleanups.push(() => xterm.textarea?.removeEventListener("focus", onFocus));
+
+      let frame = 0;
+      const observer = new ResizeObserver(() => {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(() => {
+          // A hidden pane measures 0×0; fitting then would shrink the shell to nothing.
+          if (container.clientWidth > 0 && container.clientHeight > 0) fit.fit();
+        });
+      });
+      observer.observe(container);
+      cleanups.push(() => {
+        observer.disconnect();
+        cancelAnimationFrame(frame);
+      });
+
+      // Coming back to the page (or online) while waiting to retry: retry now.
+      const retryNow = () => {
+        if (document.visibilityState === "visible" && terminalLink.waitingToRetry) terminalLink.reconnect();
+      };
+      document.addEventListener("visibilitychange", retryNow);
+      window.addEventListener("online", retryNow);
+      cleanups.push(() => {
+        document.removeEventListener("visibilitychange", retryNow);
+        window.removeEventListener("online", retryNow);
+      });
+
+      terminalLink.connect();
+      for (const text of pending.current.splice(0)) terminalLink.input(text);
+    })();
+
+    return () => {
+      disposed = true;
+      for (const cleanup of cleanups.reverse()) cleanup();
+      term.current = null;
+      search.current = null;
+      link.current = null;
+    };
+  }, [openSearch]);
+
+  function find(direction: "next" | "previous") {
+    if (!search.current || !query) return;
+    const options = { decorations: SEARCH_DECORATIONS };
+    if (direction === "next") search.current.findNext(query, options);
+    else search.current.findPrevious(query, options);
+  }
+
+  function closeSearch() {
+    setSearchOpen(false);
+    setResults(null);
+    search.current?.clearDecorations();
+    term.current?.focus();
+  }
+
+  const overlay = state.kind === "connecting" || state.kind === "exited" || state.kind === "evicted" || (state.kind === "reconnecting" && !everReady);
+  return (
+    <div className={styles.root} data-terminal-state={state.kind} role="region" aria-label={label}>
+      <div ref={host} className={styles.host} />
+
+      {state.kind === "reconnecting" && everReady && (
+        <div className={styles.banner} role="status">
+          <span className={styles.spinner} aria-hidden /> {state.message}
+        </div>
+      )}
+
+      {overlay && (
+        <div
+          className={styles.overlay}
+          role="status"
+          aria-live="polite"
+          onClick={state.kind === "evicted" ? () => link.current?.reconnect() : undefined}
+        >
+          <div className={styles.card}>
+            {(state.kind === "connecting" || state.kind === "reconnecting") && <span className={styles.spinner} aria-hidden />}
+            <p className={styles.message}>{state.message}</p>
+            {state.kind === "connecting" && state.percent !== undefined && (
+              <div className={styles.progress} aria-label={`${Math.round(state.percent)}%`}>
+                <span style={{ width: `${state.percent}%` }} />
+              </div>
+            )}
+            {state.kind === "evicted" && (
+              <button className={styles.button} type="button" onClick={() => link.current?.reconnect()}>
+                Use the terminal here
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+
+      {searchOpen && (
+        <form
+          className={styles.search}
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            find("next");
+          }}
+        >
+          <input
+            ref={searchInput}
+            className={styles.searchInput}
+            aria-label="Search the terminal"
+            placeholder="Search"
+            value={query}
+            onChange={(event) => {
+              setQuery(event.target.value);
+              if (event.target.value) search.current?.findNext(event.target.value, { incremental: true, decorations: SEARCH_DECORATIONS });
+              else search.current?.clearDecorations();
+            }}
+            onKeyDown={(event) => {
+              if (event.key === "Escape") closeSearch();
+              else if (event.key === "Enter" && event.shiftKey) {
+                event.preventDefault();
+                find("previous");
+              }
+            }}
+          />
+          <span className={styles.count} aria-live="polite">
+            {results && query ? (results.count ? `${results.index + 1}/${results.count}` : "none") : ""}
+          </span>
+          <button type="button" className={styles.iconButton} onClick={() => find("previous")} aria-label="Previous match">
+            ↑
+          </button>
+          <button type="submit" className={styles.iconButton} aria-label="Next match">
+            ↓
+          </button>
+          <button type="button" className={styles.iconButton} onClick={closeSearch} aria-label="Close search">
+            ✕
+          </button>
+        </form>
+      )}
+
+      {!searchOpen && (
+        <button type="button" className={styles.searchToggle} onClick={openSearch} aria-label="Search the terminal (Ctrl+Shift+F)" title="Search (Ctrl+Shift+F)">
+          ⌕
+        </button>
+      )}
+    </div>
+  );
+}

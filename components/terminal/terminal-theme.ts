@@ -1,0 +1,30 @@
+import type { ITheme } from "@xterm/xterm";
+
+/** Dark, to sit in the lab's panels (app/globals.css); ANSI colours tuned to read well on it. */
+export const terminalTheme: ITheme = {
+  background: "#0b0f13",
+  foreground: "#d8dee6",
+  cursor: "#4fb3ff",
+  cursorAccent: "#0b0f13",
+  selectionBackground: "#264f7899",
+  selectionInactiveBackground: "#264f7855",
+  scrollbarSliderBackground: "#2a354080",
+  scrollbarSliderHoverBackground: "#3a4654",
+  scrollbarSliderActiveBackground: "#4fb3ff80",
+  black: "#1d252e",
+  red: "#f85149",
+  green: "#3fb950",
+  yellow: "#d29922",
+  blue: "#4fb3ff",
+  magenta: "#bc8cff",
+  cyan: "#39c5cf",
+  white: "#c9d1d9",
+  brightBlack: "#6e7b88",
+  brightRed: "#ff7b72",
+  brightGreen: "#56d364",
+  brightYellow: "#e3b341",
+  brightBlue: "#79c0ff",
+  brightMagenta: "#d2a8ff",
+  brightCyan: "#56d4dd",
+  brightWhite: "#f0f6fc",
+};

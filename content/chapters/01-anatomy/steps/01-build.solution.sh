@@ -1,0 +1,1 @@
+docker image build -t example/docker-node-hello:latest .

@@ -1,0 +1,2 @@
+# A name that is almost right.
+docker image build -t example/node-hello .

@@ -1,0 +1,2 @@
+docker image build -t example/layers:fat .
+docker image history example/layers:fat

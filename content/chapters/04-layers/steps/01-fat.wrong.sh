@@ -1,0 +1,2 @@
+# Built without the tag.
+docker image build -t example/layers .

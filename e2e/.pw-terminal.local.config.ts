@@ -1,0 +1,2 @@
+import base from "../playwright.config";
+export default { ...base, testDir: ".", webServer: { ...(base.webServer as object), cwd: "/work/main", command: "node --import tsx --import /tmp/ll-term/register.mjs server/index.ts" } };

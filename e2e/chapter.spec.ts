@@ -1,0 +1,150 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+/**
+ * A new learner does the whole of chapter 04 ("Layers are additive") in the browser, as a learner would:
+ * commands typed into the terminal, Dockerfiles changed in the editor and saved. Each step's checks turn
+ * green on the page by themselves (they re-run when the shell returns to a prompt), and the layer view
+ * under the checks pictures the image after every build. The page is never reloaded.
+ */
+
+const SHOTS = "e2e/screenshots";
+/** A build of chapter 04 pulls debian:bookworm-slim from the lab registry and writes 60 MB: minutes on a busy machine. */
+const BUILD_MS = 240_000;
+
+// One line: the editor keeps the indentation of the line above, so typed continuation lines would drift.
+const SLIM_DOCKERFILE = `FROM debian:bookworm-slim
+
+# Fetch the lists, install, and clean up, in one step: no layer keeps the lists.
+RUN mkdir -p /var/lib/apt/lists/lab && head -c 60M /dev/urandom > /var/lib/apt/lists/lab/Packages && printf '#!/bin/sh\\necho Hello from a layered image\\n' > /usr/local/bin/hello && chmod +x /usr/local/bin/hello && rm -rf /var/lib/apt/lists/lab
+
+CMD ["hello"]
+`;
+
+const TOOL_DOCKERFILE = `FROM debian:bookworm-slim
+
+# tool.bin stands in for a 20 MB program you downloaded.
+COPY --chmod=755 tool.bin /usr/local/bin/tool
+`;
+
+async function typeInTerminal(page: Page, line: string): Promise<void> {
+  // The terminal takes keys only once it has focus.
+  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+/** Replaces a file's text in the editor and saves it into the sandbox with Ctrl+S. */
+async function editAndSave(page: Page, file: string, text: string): Promise<void> {
+  const tab = page.locator(`[id="editor-tab-${file}"]`);
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-selected", "true");
+  await page.locator(".editor .monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+A");
+  // As one input, so the editor does not auto-close the brackets and quotes it would close for a typist.
+  await page.keyboard.insertText(text);
+  await expect(tab).toHaveAttribute("data-dirty", "true");
+  await page.keyboard.press("Control+S");
+  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
+  // What reached the sandbox is exactly what was written.
+  const saved = await page.request.get(`/api/chapters/layers/files/${file}`);
+  expect(((await saved.json()) as { content?: string }).content).toBe(text);
+}
+
+function checks(page: Page): Locator {
+  return page.getByRole("region", { name: "Checks" }).locator(".check-list > li");
+}
+
+async function expectAllChecksPassed(page: Page, count: number): Promise<void> {
+  await expect(checks(page)).toHaveCount(count);
+  await expect(checks(page).and(page.locator('[data-status="passed"]'))).toHaveCount(count, { timeout: BUILD_MS });
+  await expect(page.getByText("Step complete.")).toBeVisible();
+}
+
+function layerView(page: Page): Locator {
+  return page.getByRole("region", { name: "Layers" });
+}
+
+async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
+  await focus?.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/chapter-${name}.png` });
+}
+
+test("a new learner completes chapter 04 in the browser, checks and layers updating live", async ({ page }) => {
+  test.setTimeout(20 * 60_000);
+
+  await page.goto("/");
+  await page.getByLabel(/your name/i).fill("Chapter Tester");
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("link", { name: /Layers are additive/ }).click();
+  await expect(page).toHaveURL(/\/chapters\/layers$/);
+  // Set once; still there at the end means the page was never reloaded.
+  await page.evaluate(() => ((window as unknown as { chapterRun: string }).chapterRun = "same page"));
+
+  const terminal = page.getByRole("region", { name: "Terminal" });
+  await shot(page, "01-starting");
+  await expect(terminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 180_000 });
+  await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
+  await expect(page.locator('[id="editor-tab-Dockerfile"]')).toBeVisible();
+
+  // Step 1: build the Dockerfile as given; the layer of the lists stays, the rm adds a layer of its own.
+  await expect(page.getByRole("region", { name: /^Step 1: Delete a file in a later step/ })).toBeVisible();
+  await expect(layerView(page)).toContainText("example/layers:fat");
+  await expect(layerView(page)).toContainText("No image yet — build it first.", { timeout: 60_000 });
+  await shot(page, "02-step1-before-build", layerView(page));
+  await typeInTerminal(page, "cd ~/layers && docker image build -t example/layers:fat . && docker image history example/layers:fat");
+  await expectAllChecksPassed(page, 3);
+  const layers = layerView(page).locator(".layer-list > li");
+  await expect(layers).toHaveCount(5, { timeout: 30_000 });
+  await expect(layers.nth(1)).toContainText("RUN rm -rf /var/lib/apt/lists/lab");
+  await expect(layers.nth(3)).toContainText("head -c 60M /dev/urandom");
+  await expect(layers.nth(3)).toContainText("62.9 MB");
+  await expect(layers.nth(0)).toHaveClass(/\bempty\b/); // CMD: metadata only
+  await expect(layerView(page)).toContainText("4 layers + 1 metadata-only");
+  await shot(page, "03-step1-passed", layerView(page));
+
+  // Step 2: one RUN makes and deletes the lists, written in the editor and saved.
+  await page.getByRole("button", { name: "Next step →" }).click();
+  await expect(page.getByRole("region", { name: /^Step 2: Create and delete in one step/ })).toBeVisible();
+  await expect(layerView(page)).toContainText("No image yet — build it first.", { timeout: 60_000 });
+  await editAndSave(page, "Dockerfile", SLIM_DOCKERFILE);
+  await shot(page, "04-step2-edited");
+  await typeInTerminal(page, "clear; docker image build -t example/layers:slim . && docker container run --rm example/layers:slim");
+  await expect(terminal.locator(".xterm-rows")).toContainText("Hello from a layered image", { timeout: BUILD_MS });
+  await expectAllChecksPassed(page, 4);
+  await expect(layers).toHaveCount(3, { timeout: 30_000 });
+  await expect(layers.nth(1)).toContainText("RUN mkdir -p /var/lib/apt/lists/lab && head -c 60M");
+  await expect(layers.nth(1)).toContainText("kB");
+  await expect(layerView(page)).not.toContainText("62.9 MB");
+  await shot(page, "05-step2-passed", layerView(page));
+
+  // Step 3: the chmod in its own step stores the 21 MB tool twice…
+  await page.getByRole("button", { name: "Next step →" }).click();
+  await expect(page.getByRole("region", { name: /^Step 3: Changing a file copies it/ })).toBeVisible();
+  await typeInTerminal(page, "clear; head -c 20M /dev/urandom > tool.bin && docker image build -f Dockerfile.tool -t example/layers:tool .");
+  await expect(checks(page).and(page.locator('[data-check-id="two-layers"]'))).toHaveAttribute("data-status", "failed", { timeout: BUILD_MS });
+  await expect(page.getByRole("region", { name: "Checks" })).toContainText("has 3 layers; at most 2 expected");
+  await expect(layers).toHaveCount(3, { timeout: 30_000 });
+  await expect(layers.nth(0)).toContainText("RUN chmod 755 /usr/local/bin/tool");
+  await expect(layers.nth(0)).toContainText("21 MB");
+  await expect(layers.nth(1)).toContainText("21 MB");
+  await shot(page, "06-step3-chmod-twice", layerView(page));
+
+  // …and COPY --chmod stores it once.
+  await editAndSave(page, "Dockerfile.tool", TOOL_DOCKERFILE);
+  await typeInTerminal(page, "clear; docker image build -f Dockerfile.tool -t example/layers:tool . && docker image history example/layers:tool");
+  await expectAllChecksPassed(page, 4);
+  await expect(layers).toHaveCount(2, { timeout: 30_000 });
+  await expect(layers.nth(0)).toContainText("COPY --chmod=755 tool.bin /usr/local/bin/tool");
+  await expect(layerView(page)).not.toContainText("RUN chmod");
+  await shot(page, "07-step3-passed", layerView(page));
+
+  // The whole chapter is done, on the same page, never reloaded.
+  const nav = page.getByRole("list", { name: "Steps" }).getByRole("button");
+  await expect(nav).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect(nav.nth(i)).toHaveClass(/\bpassed\b/);
+  expect(await page.evaluate(() => (window as unknown as { chapterRun?: string }).chapterRun)).toBe("same page");
+
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: /Layers are additive/ })).toContainText("3/3 steps");
+  await shot(page, "08-catalog");
+});

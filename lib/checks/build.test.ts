@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { judgeBuildCache, judgeBuildSucceeds, parseRawjsonSteps, type BuildSpec } from "./build";
+import { checkSpecSchema } from "./check-spec";
+import { recorded } from "./fixtures/recorded";
+
+const spec = (fields: Record<string, unknown>) => checkSpecSchema.parse({ id: "c", title: "t", ...fields }) as BuildSpec;
+type Of<K> = Extract<BuildSpec, { kind: K }>;
+const ok = { stdout: "", stderr: "#8 DONE 0.1s\n", exitCode: 0, timedOut: false };
+
+describe("build-succeeds", () => {
+  it("quotes BuildKit's error line, and keeps the log tail as details", () => {
+    const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, recorded("build-failed"));
+    expect(result.passed).toBe(false);
+    expect(result.message).toBe(
+      'Dockerfile does not build: failed to solve: process "/bin/sh -c sh /app.sh --selftest" did not complete successfully: exit code: 1. The step printed: `cat: can\'t open \'/etc/app.conf\': No such file or directory`',
+    );
+    expect(result.details).toContain("cat: can't open '/etc/app.conf': No such file or directory");
+  });
+
+  it("names the target", () => {
+    expect(judgeBuildSucceeds(spec({ kind: "build-succeeds", target: "deploy" }) as Of<"build-succeeds">, ok)).toEqual({ passed: true, message: "Dockerfile (target deploy) builds." });
+  });
+});
+
+describe("rawjson progress", () => {
+  it("merges the many reports of each step and keeps the Dockerfile steps in order", () => {
+    expect(parseRawjsonSteps(recorded("build-rawjson-rebuilt").stderr).map((s) => [s.name, s.cached])).toEqual([
+      ["[2/4] WORKDIR /app", true],
+      ["[3/4] COPY . .", false],
+      ["[4/4] RUN sleep 2 && cat deps.txt > installed.txt", false],
+    ]);
+    const steps = parseRawjsonSteps(recorded("build-rawjson-cached").stderr);
+    expect(steps.map((s) => [s.name, s.cached])).toEqual([
+      ["[2/5] WORKDIR /app", true],
+      ["[3/5] COPY deps.txt ./", true],
+      ["[4/5] RUN sleep 2 && cat deps.txt > installed.txt", true],
+      ["[5/5] COPY . .", false],
+    ]);
+  });
+});
+
+describe("build-cache", () => {
+  const cacheSpec = spec({
+    kind: "build-cache",
+    change: { file: "index.html", append: "<!-- {nonce} -->" },
+    cached: "^RUN sleep 2",
+    rebuilt: "^COPY \\. \\.",
+  }) as Of<"build-cache">;
+
+  it("passes when the slow step came from the cache after the change", () => {
+    const result = judgeBuildCache(cacheSpec, { before: ok, after: recorded("build-rawjson-cached") });
+    expect(result).toMatchObject({ passed: true, message: "After a change to index.html, `RUN sleep 2 && cat deps.txt > installed.txt` came from the cache, and `COPY . .` ran again." });
+    expect(result.details).toContain("CACHED   [4/5] RUN sleep 2");
+  });
+
+  it("says which step ran again, for how long, and the first step that missed the cache", () => {
+    const result = judgeBuildCache(cacheSpec, { before: ok, after: recorded("build-rawjson-rebuilt") });
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(
+      /^After a change to index\.html, `RUN sleep 2 && cat deps\.txt > installed\.txt` ran again \(it took 2\.\d s\) instead of coming from the cache\. The first step that missed the cache is `COPY \. \.`: every step after a changed layer runs again\.$/,
+    );
+  });
+
+  it("catches a change that never reached the build", () => {
+    const result = judgeBuildCache({ ...cacheSpec, rebuilt: "^WORKDIR" }, { before: ok, after: recorded("build-rawjson-cached") });
+    expect(result.message).toBe("After a change to index.html, `WORKDIR /app` still came from the cache: does the image get the changed file at all?");
+  });
+
+  it("reports a Dockerfile that does not build at all", () => {
+    expect(judgeBuildCache(cacheSpec, { before: recorded("build-failed"), after: null }).message).toMatch(/^Dockerfile does not build yet: failed to solve/);
+  });
+
+  it("reads what a rebuilt step printed: Go's build cache kept, or not", () => {
+    const goSpec = spec({
+      kind: "build-cache",
+      change: { file: "main.go", append: "// {nonce}" },
+      rebuilt: "go build",
+      rebuiltOutputLacks: "^net/http$",
+    }) as Of<"build-cache">;
+    const kept = judgeBuildCache(goSpec, { before: ok, after: recorded("build-rawjson-go-cache-mount") });
+    expect(kept).toMatchObject({
+      passed: true,
+      message: "After a change to main.go, `RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -v -o /f .` ran again and redid only what changed.",
+    });
+    expect(kept.details).toMatch(/What the rebuilt steps printed:\nexample\.com\/f$/);
+    const redone = judgeBuildCache(goSpec, { before: ok, after: recorded("build-rawjson-go-no-mount") });
+    expect(redone.passed).toBe(false);
+    expect(redone.message).toBe(
+      "After a change to main.go, `RUN CGO_ENABLED=0 go build -v -o /f .` ran again and printed `net/http`: it redid work that a cache should have kept.",
+    );
+    expect(redone.details).toContain("vendor/golang.org/x/net/http/httpguts");
+  });
+});

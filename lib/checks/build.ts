@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { fail, parseJsonStream, pass, quote, tail, type CheckResult, type CommandOutput } from "./check-result";
+import { checkBase, pattern, sandboxPath } from "./spec-fields";
+
+/** Checks that run a build of their own in the sandbox and read what it did. */
+
+const buildInput = {
+  /** Dockerfile path, relative to the workdir unless absolute. */
+  dockerfile: sandboxPath.default("Dockerfile"),
+  context: sandboxPath.default("."),
+};
+
+export const buildSpecs = [
+  z
+    .object({
+      ...checkBase,
+      kind: z.literal("build-succeeds"),
+      ...buildInput,
+      target: z.string().min(1).optional(),
+      buildArgs: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...checkBase,
+      kind: z.literal("build-cache"),
+      ...buildInput,
+      /**
+       * The edit the check makes, in a copy of the context, before the rebuild: `append` is added to
+       * `file` (relative to the context). Its {nonce} becomes new text each run, so a rebuild is never
+       * served from the previous check's own cache.
+       */
+      change: z
+        .object({
+          file: z.string().min(1),
+          append: z.string().refine((a) => a.includes("{nonce}"), { message: "must contain {nonce}" }),
+        })
+        .strict(),
+      /** Steps that must come from the cache, matched as the Dockerfile writes them: `RUN node prepare.js`. */
+      cached: pattern.optional(),
+      /** Steps that must run again, proving the change reached the build. */
+      rebuilt: pattern.optional(),
+      /** What the rebuilt steps must not print: work a cache mount should have saved (`go build -v` naming net/http). */
+      rebuiltOutputLacks: pattern.optional(),
+    })
+    .strict()
+    .refine((s) => s.cached !== undefined || s.rebuilt !== undefined, { message: "give cached or rebuilt" })
+    .refine((s) => s.rebuiltOutputLacks === undefined || s.rebuilt !== undefined, { message: "rebuiltOutputLacks needs rebuilt" }),
+] as const;
+
+export type BuildSpec = z.infer<(typeof buildSpecs)[number]>;
+
+export function judgeBuildSucceeds(spec: Extract<BuildSpec, { kind: "build-succeeds" }>, build: CommandOutput): CheckResult {
+  const what = `${spec.dockerfile}${spec.target ? ` (target ${spec.target})` : ""}`;
+  if (build.timedOut) return fail(`Building ${what} took too long; the lab gave up waiting.`, tail(build.stderr + build.stdout));
+  if (build.exitCode === 0) return pass(`${what} builds.`);
+  const said = failedStepSaid(build.stderr);
+  return fail(`${what} does not build: ${buildError(build)}${said ? `. The step printed: ${quote(said, 120)}` : ""}`, tail(build.stderr + build.stdout));
+}
+
+/**
+ * The line of the failed step's own output that says what went wrong, from `--progress=plain`:
+ * the step's lines are `#8 1.356 text`, and `#8 ERROR: …` marks it as the one that failed.
+ */
+export function failedStepSaid(plain: string): string | null {
+  const failed = /^#(\d+) ERROR: /m.exec(plain)?.[1];
+  if (!failed) return null;
+  const lines = [...plain.matchAll(new RegExp(`^#${failed} \\d+\\.\\d+ (.*\\S.*)$`, "gm"))].map((m) => m[1].trim());
+  return lines.find((l) => /error|not found|no such|denied|cannot|can't|failed/i.test(l)) ?? lines.at(-1) ?? null;
+}
+
+/** The line a learner needs from a failed build: BuildKit's `ERROR: …`, else the last line. */
+export function buildError(build: CommandOutput): string {
+  const lines = (build.stderr + "\n" + build.stdout).split("\n").map((l) => l.trim()).filter(Boolean);
+  const error = lines.filter((l) => /^ERROR:|^error:|^Error response from daemon:/.test(l)).at(-1) ?? lines.at(-1) ?? `exit code ${build.exitCode}`;
+  return error.replace(/^(ERROR|error|Error response from daemon):\s*/, "");
+}
+
+export interface BuildStep {
+  /** `[3/5] RUN node prepare.js`, as BuildKit names the vertex. */
+  name: string;
+  cached: boolean;
+  durationMs: number | null;
+  /** What the step printed while it ran. */
+  output: string;
+}
+
+const vertex = z.object({
+  digest: z.string(),
+  name: z.string().default(""),
+  cached: z.boolean().optional(),
+  started: z.string().optional(),
+  completed: z.string().optional(),
+});
+const log = z.object({ vertex: z.string(), data: z.string() });
+const statusLine = z.object({ vertexes: z.array(vertex).nullish(), logs: z.array(log).nullish() });
+
+/** The Dockerfile steps of a `--progress=rawjson` build, in step order, with whether each came from the cache. */
+export function parseRawjsonSteps(output: string): BuildStep[] {
+  const byDigest = new Map<string, z.infer<typeof vertex>>();
+  const outputs = new Map<string, string>();
+  for (const line of parseJsonStream(output)) {
+    const parsed = statusLine.safeParse(line);
+    if (!parsed.success) continue;
+    // Log data is base64 (Go's encoding of []byte).
+    for (const l of parsed.data.logs ?? []) outputs.set(l.vertex, (outputs.get(l.vertex) ?? "") + Buffer.from(l.data, "base64").toString("utf8"));
+    for (const v of parsed.data.vertexes ?? []) {
+      // A vertex is reported many times as it progresses; later reports complete the earlier ones.
+      const seen = byDigest.get(v.digest);
+      byDigest.set(v.digest, { ...seen, ...v, cached: (seen?.cached ?? false) || (v.cached ?? false), name: v.name || seen?.name || "" });
+    }
+  }
+  return [...byDigest.values()]
+    .filter((v) => /^\[[^\]]*\d+\/\d+\]/.test(v.name) && !/^\[[^\]]*\]\s+FROM\s/i.test(v.name))
+    .map((v) => ({
+      name: v.name,
+      cached: v.cached ?? false,
+      durationMs: v.started && v.completed ? Date.parse(v.completed) - Date.parse(v.started) : null,
+      output: outputs.get(v.digest) ?? "",
+    }))
+    .sort((a, b) => stepNumber(a.name) - stepNumber(b.name));
+}
+
+function stepNumber(name: string): number {
+  const match = /(\d+)\/\d+\]/.exec(name);
+  return match ? Number(match[1]) : 0;
+}
+
+export interface BuildCacheEvidence {
+  /** The build of the unchanged context (it also warms the cache where the learner has not built yet). */
+  before: CommandOutput;
+  /** The rebuild after the change, with --progress=rawjson. */
+  after: CommandOutput | null;
+}
+
+export function judgeBuildCache(spec: Extract<BuildSpec, { kind: "build-cache" }>, evidence: BuildCacheEvidence): CheckResult {
+  if (evidence.before.exitCode !== 0 || evidence.before.timedOut) {
+    return fail(`${spec.dockerfile} does not build yet: ${buildError(evidence.before)}`, tail(evidence.before.stderr));
+  }
+  const after = evidence.after;
+  if (!after) return fail(`The lab could not change ${spec.change.file} for the rebuild: is it in the build context?`);
+  if (after.exitCode !== 0 || after.timedOut) return fail(`After a change to ${spec.change.file}, the build fails: ${buildError(after)}`, tail(after.stderr));
+
+  const steps = parseRawjsonSteps(after.stderr + after.stdout);
+  const table = steps.map((s) => `${s.cached ? "CACHED " : "rebuilt"}  ${s.name}`).join("\n");
+  const mustBeCached = spec.cached ? steps.filter((s) => new RegExp(spec.cached!).test(stepText(s.name))) : [];
+  if (spec.cached && mustBeCached.length === 0) return fail(`Your Dockerfile has no step matching /${spec.cached}/.`, table);
+  const rerun = mustBeCached.find((s) => !s.cached);
+  if (rerun) {
+    const first = steps.find((s) => !s.cached);
+    // Worth saying only where the wait is long enough to feel.
+    const took = rerun.durationMs !== null && rerun.durationMs >= 500 ? ` (it took ${(rerun.durationMs / 1000).toFixed(1)} s)` : "";
+    const cause = first && first !== rerun ? ` The first step that missed the cache is ${quote(stepText(first.name))}: every step after a changed layer runs again.` : "";
+    return fail(`After a change to ${spec.change.file}, ${quote(stepText(rerun.name))} ran again${took} instead of coming from the cache.${cause}`, table);
+  }
+  const rebuilt = spec.rebuilt ? steps.filter((s) => new RegExp(spec.rebuilt!).test(stepText(s.name))) : [];
+  if (spec.rebuilt) {
+    if (rebuilt.length === 0) return fail(`Your Dockerfile has no step matching /${spec.rebuilt}/.`, table);
+    if (rebuilt.every((s) => s.cached)) {
+      return fail(`After a change to ${spec.change.file}, ${quote(stepText(rebuilt[0].name))} still came from the cache: does the image get the changed file at all?`, table);
+    }
+  }
+  if (spec.rebuiltOutputLacks) {
+    const lacks = new RegExp(spec.rebuiltOutputLacks, "m");
+    const noisy = rebuilt.find((s) => lacks.test(s.output));
+    if (noisy) {
+      return fail(
+        `After a change to ${spec.change.file}, ${quote(stepText(noisy.name))} ran again and printed ${quote(lacks.exec(noisy.output)![0])}: it redid work that a cache should have kept.`,
+        `${table}\n\nWhat ${stepText(noisy.name)} printed:\n${tail(noisy.output)}`,
+      );
+    }
+  }
+  const printed = rebuilt.map((s) => s.output.trim()).filter(Boolean).join("\n");
+  const details = printed ? `${table}\n\nWhat the rebuilt steps printed:\n${tail(printed)}` : table;
+  const kept = mustBeCached.length ? `${mustBeCached.map((s) => quote(stepText(s.name))).join(", ")} came from the cache` : "";
+  const redone = rebuilt.length ? `${rebuilt.map((s) => quote(stepText(s.name))).join(", ")} ran again${spec.rebuiltOutputLacks ? " and redid only what changed" : ""}` : "";
+  return pass(`After a change to ${spec.change.file}, ${[kept, redone].filter(Boolean).join(", and ")}.`, details);
+}
+
+/** `[stage 3/5] RUN x` → `RUN x`: what patterns match and messages quote. */
+function stepText(name: string): string {
+  return name.replace(/^\[[^\]]*\]\s*/, "");
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { buildSpecs } from "./build";
+import { containerSpecs } from "./containers";
+import { dockerfileSpecs } from "./dockerfile-rules";
+import { httpSpecs } from "./http-probe";
+import { imageConfigSpecs } from "./image-config";
+import { imageLayerSpecs } from "./image-layers";
+import { registrySpecs } from "./registry-manifest";
+import { fileSpecs } from "./sandbox-file";
+
+/** Every kind of check a chapter may name, as content writes it (`kind:` picks the schema). */
+export const checkSpecSchema = z.discriminatedUnion("kind", [
+  ...imageConfigSpecs,
+  ...imageLayerSpecs,
+  ...buildSpecs,
+  ...containerSpecs,
+  ...httpSpecs,
+  ...registrySpecs,
+  ...fileSpecs,
+  ...dockerfileSpecs,
+]);
+
+/** A validated check, defaults filled in. Plain data: pages may hand it to client components. */
+export type CheckSpec = z.infer<typeof checkSpecSchema>;
+export type CheckKind = CheckSpec["kind"];

@@ -1,0 +1,61 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { CheckResult, CommandOutput } from "@/lib/checks/check-result";
+import type { CheckKind, CheckSpec } from "@/lib/checks/check-spec";
+import { LEARNER_HOME } from "@/lib/content/chapter";
+import type { SandboxExec } from "./sandbox-exec";
+
+/** A kind of check: run commands in the sandbox, hand their output to the pure judge in lib/checks. */
+export interface Check<S extends CheckSpec> {
+  run(spec: S, sandbox: CheckSandbox): Promise<CheckResult>;
+}
+
+export type SpecOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>;
+
+/** The sandbox as a check sees it: commands as the learner, paths relative to the chapter's workdir. */
+export interface CheckSandbox {
+  /** `docker ARGS` as the learner. */
+  docker(args: string[], timeoutMs?: number): Promise<CommandOutput>;
+  /** `bash -c SCRIPT _ ARGS…` as the learner. */
+  bash(script: string, args?: string[], timeoutMs?: number): Promise<CommandOutput>;
+  /** Absolute path of a content path: absolute stays, `~/x` is under the learner's home, the rest is under the workdir. */
+  path(p: string): string;
+  /** A name no other check run uses: scratch containers, folders. */
+  scratchName(): string;
+}
+
+/** The sandbox did not answer at all (stopped, removed, podman failing): nothing more can be checked now. */
+export class SandboxUnreachableError extends Error {}
+
+/** The sandbox answers but its Docker engine does not (still starting, or crashed). */
+export class DockerUnavailableError extends Error {}
+
+export const QUICK_MS = 30_000;
+/** Builds on a busy two-core machine; most check builds are fully cached and take seconds. */
+export const BUILD_MS = 300_000;
+
+const DOCKER_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|docker\.sock: connect: (no such file|connection refused)/i;
+
+export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSandbox {
+  const run = async (cmd: string[], timeoutMs: number): Promise<CommandOutput> => {
+    let output: CommandOutput;
+    try {
+      output = await exec.exec(cmd, { user: "learner", timeoutMs });
+    } catch (error) {
+      throw new SandboxUnreachableError(error instanceof Error ? error.message : String(error));
+    }
+    if (DOCKER_DOWN.test(output.stderr)) throw new DockerUnavailableError(output.stderr.trim());
+    return output;
+  };
+  return {
+    docker: (args, timeoutMs = QUICK_MS) => run(["docker", ...args], timeoutMs),
+    bash: (script, args = [], timeoutMs = QUICK_MS) => run(["bash", "-c", script, "_", ...args], timeoutMs),
+    path: (p) => (p.startsWith("/") ? p : p === "~" || p.startsWith("~/") ? `${LEARNER_HOME}${p.slice(1)}` : p === "." ? workdir : `${workdir}/${p.replace(/^\.\//, "")}`),
+    scratchName: () => `layerlab-check-${randomBytes(4).toString("hex")}`,
+  };
+}
+
+/** curl arguments for a server that wants TLS with a given certificate, or basic auth. */
+export function access(sandbox: CheckSandbox, spec: { caCert?: string; user?: string; password?: string }): string[] {
+  return [...(spec.caCert ? ["--cacert", sandbox.path(spec.caCert)] : []), ...(spec.user ? ["-u", `${spec.user}:${spec.password ?? ""}`] : [])];
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { judgeContainer, judgeContainerOutput } from "@/lib/checks/containers";
+import { judgeContainerAnswers, judgeHttp, STATUS_MARKER } from "@/lib/checks/http-probe";
+import { access, type Check, type CheckSandbox, type SpecOf } from "./check";
+
+// Every container, running or not; `[]` when there is none (inspect with no names is an error).
+const INSPECT_ALL = `ids=$(docker container ls -aq); if [ -z "$ids" ]; then echo '[]'; else docker container inspect $ids; fi`;
+
+const container: Check<SpecOf<"container">> = {
+  run: async (spec, sandbox) => {
+    const inspect = await sandbox.bash(INSPECT_ALL);
+    // A container removed between the listing and the inspect makes inspect fail for it alone; the rest is still good.
+    const listed = inspect.stdout.trim().startsWith("[") ? { ...inspect, exitCode: 0 } : inspect;
+    const imageId = spec.image ? (await sandbox.docker(["image", "inspect", "--format", "{{.Id}}", spec.image])).stdout.trim() : "";
+    return judgeContainer(spec, { inspect: listed, imageId: imageId || undefined });
+  },
+};
+
+/** curl that keeps trying while the app starts, and prints the status after the body. */
+function curl(sandbox: CheckSandbox, url: string, retrySeconds: number, extra: string[] = []) {
+  const retry = retrySeconds > 0 ? ["--retry", "30", "--retry-all-errors", "--retry-delay", "1", "--retry-max-time", String(retrySeconds)] : [];
+  return sandbox.bash('exec curl -sS --max-time 5 "$@"', [...retry, ...extra, "-w", `${STATUS_MARKER}%{http_code}`, url], (retrySeconds + 10) * 1000);
+}
+
+const http: Check<SpecOf<"http">> = {
+  run: async (spec, sandbox) => judgeHttp(spec, await curl(sandbox, spec.url, 0, access(sandbox, spec))),
+};
+
+const containerAnswers: Check<SpecOf<"container-answers">> = {
+  run: async (spec, sandbox) => {
+    const name = sandbox.scratchName();
+    const env = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
+    try {
+      // 127.0.0.1:: lets docker pick a free host port, so the check never collides with the learner's own containers.
+      const run = await sandbox.docker(["container", "run", "-d", "--name", name, "-p", `127.0.0.1::${spec.port}`, ...env, spec.image]);
+      if (run.exitCode !== 0) return judgeContainerAnswers(spec, { run, probe: null });
+      const port = await sandbox.docker(["container", "port", name, `${spec.port}/tcp`]);
+      const hostPort = /:(\d+)\s*$/m.exec(port.stdout)?.[1];
+      const probe = hostPort ? await curl(sandbox, `http://127.0.0.1:${hostPort}${spec.path}`, 15) : null;
+      if (probe?.exitCode === 0) return judgeContainerAnswers(spec, { run, probe });
+      // The app did not answer: its output and whether it is still up say why.
+      const logs = await sandbox.docker(["container", "logs", "--tail", "40", name]);
+      const state = await sandbox.docker(["container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name]);
+      return judgeContainerAnswers(spec, { run, probe, logs, state: state.stdout });
+    } finally {
+      await sandbox.docker(["container", "rm", "-f", name]);
+    }
+  },
+};
+
+const containerOutput: Check<SpecOf<"container-output">> = {
+  run: async (spec, sandbox) => {
+    const options = [...(spec.pull ? ["--pull", "always"] : []), ...(spec.platform ? ["--platform", spec.platform] : [])];
+    return judgeContainerOutput(spec, await sandbox.docker(["container", "run", "--rm", "--quiet", ...options, spec.image, ...spec.args], 120_000));
+  },
+};
+
+export const containerChecks = { container, http, "container-answers": containerAnswers, "container-output": containerOutput };

@@ -1,0 +1,44 @@
+import "server-only";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { SandboxDriver } from "../sandbox/driver";
+import { createPodmanDriver } from "../sandbox/podman-driver";
+import { sandboxExec, type SandboxExec } from "./sandbox-exec";
+
+/** A real sandbox for the checks' integration tests, made by the lab's own podman driver. */
+export interface TestSandbox extends SandboxExec {
+  driver: SandboxDriver;
+  id: string;
+  destroy(): Promise<void>;
+}
+
+const IMAGE = process.env.LAYERLAB_SANDBOX_IMAGE ?? "localhost/layerlab/sandbox:latest";
+
+export async function createTestSandbox(): Promise<TestSandbox> {
+  try {
+    execFileSync("podman", ["image", "exists", IMAGE]);
+  } catch {
+    throw new Error(`The sandbox image ${IMAGE} is missing; build it with npm run images.`);
+  }
+  const diskDir = mkdtempSync("/var/tmp/layerlab-test-checks-");
+  const driver = createPodmanDriver({
+    image: IMAGE,
+    network: process.env.LAYERLAB_NETWORK ?? "layerlab",
+    registry: process.env.LAYERLAB_REGISTRY ?? "10.231.7.2:5000",
+    diskDir,
+    instance: "test-checks",
+  });
+  // Room for the Go toolchain image and a few builds on top of it.
+  const { id } = await driver.create({ labels: { "layerlab.test": "checks" }, limits: { memoryMb: 3072, cpus: 2, pids: 4096, diskMb: 12_288 } });
+  const destroy = async () => {
+    await driver.destroy(id);
+    rmSync(diskDir, { recursive: true, force: true });
+  };
+  // The image's init starts Docker in the background; this waits for it.
+  const started = await driver.exec(id, ["layerlab-docker-start"], { user: "root", timeoutMs: 90_000 });
+  if (started.exitCode !== 0) {
+    await destroy();
+    throw new Error(`Docker did not start in the test sandbox: ${started.stderr}`);
+  }
+  return { ...sandboxExec(driver, id), driver, id, destroy };
+}

@@ -1,0 +1,303 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SandboxUnavailableError, type ExecResult, type SandboxDriver, type SandboxInfo } from "./driver";
+import { SandboxManager, type SandboxManagerOptions, type SandboxProgress } from "./sandbox-manager";
+import { createMemorySandboxStore, type SandboxStore } from "./sandbox-store";
+
+/** An in-memory driver: the manager's decisions are tested here; the real driver in *.int.test.ts. */
+class FakeDriver implements SandboxDriver {
+  readonly sandboxes = new Map<string, SandboxInfo>();
+  created = 0;
+  creating = 0;
+  maxCreating = 0;
+  failCreates = false;
+  createDelayMs = 5;
+  readonly calls: string[] = [];
+  private seq = 0;
+
+  constructor(private readonly clock: () => number) {}
+
+  async create({ labels }: { labels: Record<string, string> }): Promise<SandboxInfo> {
+    this.creating++;
+    this.maxCreating = Math.max(this.maxCreating, this.creating);
+    try {
+      await sleep(this.createDelayMs);
+      if (this.failCreates) throw new Error("image missing");
+      const info = { id: `sb${++this.seq}`, createdAt: new Date(this.clock()), running: true, labels };
+      this.sandboxes.set(info.id, info);
+      this.created++;
+      return info;
+    } finally {
+      this.creating--;
+    }
+  }
+
+  async exec(id: string, command: string[]): Promise<ExecResult> {
+    const s = this.sandboxes.get(id);
+    if (!s?.running) throw new SandboxUnavailableError(id, "not running");
+    this.calls.push(`exec ${id} ${command.join(" ")}`);
+    return { stdout: "", stderr: "", exitCode: 0, timedOut: false };
+  }
+
+  ptyCommand() {
+    return { file: "true", args: [] };
+  }
+
+  async readFile(): Promise<Buffer> {
+    return Buffer.alloc(0);
+  }
+
+  async writeFile(): Promise<void> {}
+
+  async stats() {
+    return { memoryBytes: 0, cpuPercent: 0, pids: 0 };
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    return [...this.sandboxes.values()].map((s) => ({ ...s }));
+  }
+
+  async stop(id: string): Promise<void> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxUnavailableError(id, "gone");
+    s.running = false;
+    this.calls.push(`stop ${id}`);
+  }
+
+  async start(id: string): Promise<void> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxUnavailableError(id, "gone");
+    s.running = true;
+    this.calls.push(`start ${id}`);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.sandboxes.delete(id);
+    this.calls.push(`destroy ${id}`);
+  }
+
+  async prune(): Promise<string[]> {
+    return [];
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MIN = 60_000;
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await sleep(2);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let managers: SandboxManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.map((m) => m.shutdown()));
+  managers = [];
+});
+
+function setup(over: Partial<SandboxManagerOptions> = {}, shared?: { driver: FakeDriver; store: SandboxStore; clock: { now: number } }) {
+  const clock = shared?.clock ?? { now: Date.UTC(2026, 0, 1) };
+  const driver = shared?.driver ?? new FakeDriver(() => clock.now);
+  const store = shared?.store ?? createMemorySandboxStore();
+  const logs: string[] = [];
+  const manager = new SandboxManager({
+    driver,
+    store,
+    limits: { memoryMb: 2048, cpus: 1, pids: 2048, diskMb: 10240 },
+    poolSize: 0,
+    idleTimeoutMs: 60 * MIN,
+    maxLifetimeMs: 480 * MIN,
+    now: () => clock.now,
+    refillDelayMs: 0,
+    log: (message) => logs.push(message),
+    ...over,
+  });
+  managers.push(manager);
+  return { manager, driver, store, clock, logs };
+}
+
+describe("SandboxManager", () => {
+  it("makes a sandbox for a new learner, reporting progress, and reuses it afterwards", async () => {
+    const { manager, driver, store } = setup();
+    await manager.start();
+    const phases: SandboxProgress["phase"][] = [];
+    const first = await manager.acquire("ann", (p) => phases.push(p.phase));
+    expect(phases).toEqual(["starting sandbox", "starting Docker", "ready"]);
+    expect(first.fromPool).toBe(false);
+    expect(driver.calls).toContain(`exec ${first.sandboxId} layerlab-docker-start`);
+    expect(await store.get("ann")).toMatchObject({ sandboxId: first.sandboxId });
+
+    const again = await manager.acquire("ann");
+    expect(again.sandboxId).toBe(first.sandboxId);
+    expect(driver.created).toBe(1);
+  });
+
+  it("gives two concurrent requests of one learner the same single sandbox", async () => {
+    const { manager, driver } = setup();
+    await manager.start();
+    const [a, b] = await Promise.all([manager.acquire("ann"), manager.acquire("ann")]);
+    expect(a.sandboxId).toBe(b.sandboxId);
+    expect(driver.created).toBe(1);
+  });
+
+  it("fills the pool at start, hands out a ready sandbox from it and refills, one create at a time", async () => {
+    const { manager, driver } = setup({ poolSize: 3 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 3, "a full pool");
+    const phases: string[] = [];
+    const got = await manager.acquire("ann", (p) => phases.push(p.phase));
+    expect(got.fromPool).toBe(true);
+    expect(phases).toEqual(["ready"]);
+    await until(() => manager.status().poolReady === 3, "the pool refilled");
+    expect(driver.created).toBe(4);
+    expect(driver.maxCreating).toBe(1);
+  });
+
+  it("waits a moment after a hand-out before refilling, so the learner's first commands get the CPU", async () => {
+    const { manager, driver } = setup({ poolSize: 1, refillDelayMs: 80 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 1, "a full pool");
+    await manager.acquire("ann");
+    await sleep(40);
+    expect(driver.created).toBe(1);
+    await until(() => manager.status().poolReady === 1, "the pool refilled");
+    expect(driver.created).toBe(2);
+  });
+
+  it("hands a learner the pool sandbox that is closest to ready instead of starting another", async () => {
+    const { manager, driver } = setup({ poolSize: 1 });
+    driver.createDelayMs = 30;
+    await manager.start();
+    const got = await manager.acquire("ann");
+    expect(got.fromPool).toBe(true);
+    expect(got.sandboxId).toBe("sb1");
+  });
+
+  it("hands out a freshly checked pool sandbox without another check", async () => {
+    const { manager, driver } = setup({ poolSize: 1 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 1, "a full pool");
+    const execs = driver.calls.filter((c) => c.startsWith("exec")).length;
+    await manager.acquire("ann");
+    expect(driver.calls.filter((c) => c.startsWith("exec")).length).toBe(execs);
+  });
+
+  it("checks a pool sandbox not checked lately before handing it out, and skips it if dead", async () => {
+    const { manager, driver, clock } = setup({ poolSize: 2 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 2, "a full pool");
+    clock.now += 3 * MIN;
+    driver.sandboxes.delete("sb1");
+    const got = await manager.acquire("ann");
+    expect(got.sandboxId).toBe("sb2");
+  });
+
+  it("replaces a pool sandbox that the periodic health check finds broken", async () => {
+    const { manager, driver } = setup({ poolSize: 1 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 1, "a full pool");
+    driver.sandboxes.delete("sb1");
+    await manager.reap();
+    await until(() => manager.status().poolReady === 1 && driver.sandboxes.has("sb2"), "a replacement");
+  });
+
+  it("reset destroys the old sandbox and gives a fresh one; release destroys and forgets", async () => {
+    const { manager, driver, store } = setup();
+    await manager.start();
+    const first = await manager.acquire("ann");
+    const fresh = await manager.reset("ann");
+    expect(fresh.sandboxId).not.toBe(first.sandboxId);
+    expect(driver.sandboxes.has(first.sandboxId)).toBe(false);
+    await manager.release("ann");
+    expect(driver.sandboxes.size).toBe(0);
+    expect(await store.get("ann")).toBeUndefined();
+  });
+
+  it("stops an idle learner's sandbox and starts it again, home kept, when they come back", async () => {
+    const { manager, driver, clock } = setup();
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    clock.now += 30 * MIN;
+    manager.touch("ann");
+    clock.now += 59 * MIN;
+    await manager.reap();
+    expect(driver.sandboxes.get(sandboxId)!.running).toBe(true);
+    clock.now += 2 * MIN;
+    await manager.reap();
+    expect(driver.sandboxes.get(sandboxId)!.running).toBe(false);
+
+    const phases: string[] = [];
+    const back = await manager.acquire("ann", (p) => phases.push(p.phase));
+    expect(back.sandboxId).toBe(sandboxId);
+    expect(phases).toEqual(["starting sandbox", "starting Docker", "ready"]);
+    expect(driver.calls).toContain(`start ${sandboxId}`);
+  });
+
+  it("destroys sandboxes past their lifetime, the learner's and the pool's, and refills the pool", async () => {
+    const { manager, driver, clock, store } = setup({ poolSize: 1 });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    await until(() => manager.status().poolReady === 1, "the pool refilled");
+    clock.now += 481 * MIN;
+    manager.touch("ann");
+    await manager.reap();
+    expect(driver.sandboxes.has(sandboxId)).toBe(false);
+    expect(await store.get("ann")).toBeUndefined();
+    await until(() => manager.status().poolReady === 1 && driver.sandboxes.size === 1, "a fresh pool");
+    expect(driver.calls.filter((c) => c.startsWith("destroy"))).toHaveLength(2);
+  });
+
+  it("writes activity to the store at most once a minute", async () => {
+    const { manager, clock, store } = setup();
+    await manager.start();
+    await manager.acquire("ann");
+    const assigned = (await store.get("ann"))!.lastActiveAt.getTime();
+    clock.now += 10_000;
+    manager.touch("ann");
+    expect((await store.get("ann"))!.lastActiveAt.getTime()).toBe(assigned);
+    clock.now += 55_000;
+    manager.touch("ann");
+    await sleep(1);
+    expect((await store.get("ann"))!.lastActiveAt.getTime()).toBe(clock.now);
+  });
+
+  it("after a restart finds the learner's sandbox again, adopts the pool and drops what is gone", async () => {
+    const first = setup({ poolSize: 1 });
+    await first.manager.start();
+    const { sandboxId } = await first.manager.acquire("ann");
+    const bob = await first.manager.acquire("bob");
+    await until(() => first.manager.status().poolReady === 1, "the pool refilled");
+    await first.manager.shutdown();
+    first.driver.sandboxes.delete(bob.sandboxId);
+    const created = first.driver.created;
+
+    const second = setup({ poolSize: 1 }, first);
+    await second.manager.start();
+    expect(second.manager.status()).toMatchObject({ poolReady: 1, learners: 1 });
+    expect((await second.manager.acquire("ann")).sandboxId).toBe(sandboxId);
+    expect(await first.store.get("bob")).toBeUndefined();
+    expect(first.driver.created).toBe(created);
+  });
+
+  it("makes a new sandbox when the learner's one vanished behind its back", async () => {
+    const { manager, driver } = setup();
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    driver.sandboxes.delete(sandboxId);
+    const again = await manager.acquire("ann");
+    expect(again.sandboxId).not.toBe(sandboxId);
+  });
+
+  it("backs off when pool creates fail instead of retrying in a loop, and reports the failure", async () => {
+    const { manager, driver, logs } = setup({ poolSize: 2 });
+    driver.failCreates = true;
+    await manager.start();
+    await until(() => logs.length >= 1, "a logged failure");
+    await sleep(100);
+    expect(logs.length).toBeLessThanOrEqual(2);
+    expect(logs[0]).toMatch(/making a pool sandbox failed/);
+    await expect(manager.acquire("ann")).rejects.toThrow(/image missing/);
+  });
+});

@@ -1,0 +1,502 @@
+import "server-only";
+import type { Config } from "@/lib/config";
+import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
+import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
+import type { SandboxStore } from "./sandbox-store";
+
+/** What the UI shows while a learner waits for their sandbox. */
+export type SandboxPhase = "starting sandbox" | "starting Docker" | "ready";
+
+export interface SandboxProgress {
+  phase: SandboxPhase;
+  sandboxId?: string;
+}
+
+export type ProgressListener = (progress: SandboxProgress) => void;
+
+export interface AcquiredSandbox {
+  learnerId: string;
+  sandboxId: string;
+  /** Handed out from the warm pool (already running, Docker answering). */
+  fromPool: boolean;
+}
+
+export interface SandboxManagerOptions {
+  driver: SandboxDriver;
+  store: SandboxStore;
+  limits: SandboxLimits;
+  poolSize: number;
+  idleTimeoutMs: number;
+  maxLifetimeMs: number;
+  /** Labels on every sandbox this manager creates (the driver adds its own). */
+  labels?: Record<string, string>;
+  /**
+   * `driver.create` calls at the same time (Docker's start-up, the longer part, overlaps anyway).
+   * Default one: on 2 cores the bench filled 15 pool sandboxes in 44 s with one and 43 s with two,
+   * so a second only makes each learner-requested create slower.
+   */
+  maxParallelCreates?: number;
+  /** Idempotent: returns at once when Docker answers, else starts it and waits (the image's contract). */
+  dockerStartCommand?: string[];
+  reapIntervalMs?: number;
+  /**
+   * After a pool sandbox is handed out, wait this long before making its replacement, so that making
+   * it (CPU-heavy for ~2 s) does not slow down the learner's first commands. Default 3 s.
+   */
+  refillDelayMs?: number;
+  /** Activity reaches the store at most this often per learner (touch() may be called per keystroke). */
+  activityWriteMs?: number;
+  now?: () => number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The manager's settings from the lab's configuration. */
+export function sandboxManagerOptions(config: Config, deps: { driver: SandboxDriver; store: SandboxStore }): SandboxManagerOptions {
+  return {
+    ...deps,
+    limits: {
+      memoryMb: config.LAYERLAB_SANDBOX_MEMORY_MB,
+      cpus: config.LAYERLAB_SANDBOX_CPUS,
+      pids: config.LAYERLAB_SANDBOX_PIDS,
+      diskMb: config.LAYERLAB_SANDBOX_DISK_MB,
+    },
+    poolSize: config.LAYERLAB_POOL_SIZE,
+    idleTimeoutMs: config.LAYERLAB_IDLE_TIMEOUT_MIN * 60_000,
+    maxLifetimeMs: config.LAYERLAB_MAX_LIFETIME_MIN * 60_000,
+  };
+}
+
+/** One sandbox on its way to ready: in the pool, or being made for a learner who is waiting. */
+class Provision {
+  sandboxId: string | undefined;
+  createdAt = 0;
+  /** When Docker was last seen answering in it. */
+  checkedAt = 0;
+  phase: SandboxPhase = "starting sandbox";
+  /** A learner waits for it: it goes first through the create gate. */
+  urgent: boolean;
+  readonly done: Promise<string>;
+  private readonly listeners = new Set<ProgressListener>();
+  private settle!: { resolve: (id: string) => void; reject: (error: unknown) => void };
+
+  constructor(urgent: boolean) {
+    this.urgent = urgent;
+    this.done = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Nobody may be awaiting a pool provision when it fails; the pool handles that failure itself.
+    this.done.catch(() => {});
+  }
+
+  /** A sandbox found running at start-up: not known to answer until checked (checkedAt 0). */
+  static ready(sandboxId: string, createdAt: number): Provision {
+    const p = new Provision(false);
+    p.sandboxId = sandboxId;
+    p.createdAt = createdAt;
+    p.phase = "ready";
+    p.settle.resolve(sandboxId);
+    return p;
+  }
+
+  get isReady(): boolean {
+    return this.phase === "ready";
+  }
+
+  advance(phase: SandboxPhase): void {
+    this.phase = phase;
+    for (const listener of this.listeners) listener({ phase, sandboxId: this.sandboxId });
+  }
+
+  follow(listener: ProgressListener | undefined): void {
+    if (!listener) return;
+    this.listeners.add(listener);
+    if (!this.isReady) listener({ phase: this.phase, sandboxId: this.sandboxId });
+  }
+
+  /** Ready: followers hear "ready" from the manager once the sandbox is theirs, not from here. */
+  resolve(checkedAt: number): void {
+    this.checkedAt = checkedAt;
+    this.phase = "ready";
+    this.settle.resolve(this.sandboxId!);
+  }
+
+  reject(error: unknown): void {
+    this.settle.reject(error);
+  }
+}
+
+/** Lets at most `slots` creates run at once; a learner's create goes before pool refills. */
+class CreateGate {
+  private active = 0;
+  private readonly waiting: { provision: Provision; enter: () => void }[] = [];
+
+  constructor(private readonly slots: number) {}
+
+  async enter(provision: Provision): Promise<void> {
+    if (this.active < this.slots) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((enter) => this.waiting.push({ provision, enter }));
+  }
+
+  leave(): void {
+    const index = Math.max(0, this.waiting.findIndex((w) => w.provision.urgent));
+    const next = this.waiting.splice(index, 1)[0];
+    if (next) next.enter();
+    else this.active--;
+  }
+}
+
+interface Assigned {
+  sandboxId: string;
+  assignedAt: number;
+  lastActiveAt: number;
+  /** The lastActiveAt the store holds, to write activity only now and then. */
+  storedActiveAt: number;
+  createdAt: number;
+  running: boolean;
+}
+
+/**
+ * One sandbox per learner, kept across page loads and server restarts; a warm pool so a new learner
+ * gets a ready sandbox at once; idle sandboxes stopped and old ones destroyed in the background.
+ */
+export class SandboxManager {
+  private readonly driver: SandboxDriver;
+  private readonly store: SandboxStore;
+  private readonly now: () => number;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly dockerStart: string[];
+  private readonly gate: CreateGate;
+  /** Unclaimed sandboxes, ready or on their way, oldest first. */
+  private readonly pool: Provision[] = [];
+  private readonly assigned = new Map<string, Assigned>();
+  /** Per-learner queue: one operation (acquire, reset, release, reap) at a time for a learner. */
+  private readonly learnerQueues = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private refillFailures = 0;
+  private refillRetry: NodeJS.Timeout | undefined;
+  private refillSoon: NodeJS.Timeout | undefined;
+  private reapTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly reapIntervalMs: number;
+
+  constructor(private readonly opts: SandboxManagerOptions) {
+    this.reapIntervalMs = opts.reapIntervalMs ?? 60_000;
+    this.driver = opts.driver;
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? ((message, error) => console.error(`layerlab sandboxes: ${message}`, error ?? ""));
+    this.dockerStart = opts.dockerStartCommand ?? ["layerlab-docker-start"];
+    this.gate = new CreateGate(opts.maxParallelCreates ?? 1);
+  }
+
+  /** Reconciles with what the driver runs and the store remembers, then fills the pool and starts reaping. */
+  async start(): Promise<void> {
+    const [sandboxes, assignments] = await Promise.all([this.driver.list(), this.store.list()]);
+    const plan = planReconcile(sandboxes, assignments, this.opts.poolSize, this.now(), this.opts);
+    const byId = new Map(sandboxes.map((s) => [s.id, s]));
+    for (const learnerId of plan.forget) await this.store.delete(learnerId);
+    for (const a of plan.keep) {
+      const info = byId.get(a.sandboxId)!;
+      this.assigned.set(a.learnerId, {
+        sandboxId: a.sandboxId,
+        assignedAt: a.assignedAt.getTime(),
+        lastActiveAt: a.lastActiveAt.getTime(),
+        storedActiveAt: a.lastActiveAt.getTime(),
+        createdAt: info.createdAt.getTime(),
+        running: info.running,
+      });
+    }
+    // Adopted pool sandboxes were ready when the last server left them; acquire() checks Docker before handing one out.
+    for (const id of plan.adopt) this.pool.push(Provision.ready(id, byId.get(id)!.createdAt.getTime()));
+    for (const id of plan.destroy) await this.driver.destroy(id).catch((error) => this.log(`destroying ${id} failed`, error));
+    await this.driver.prune().catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
+    this.refill();
+    this.reapTimer = setInterval(() => void this.track(this.reap()).catch((error) => this.log("reaping failed", error)), this.reapIntervalMs);
+    this.reapTimer.unref();
+  }
+
+  /** The learner's sandbox, running with Docker answering: theirs if they have one, else from the pool, else new. */
+  acquire(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
+    return this.forLearner(learnerId, () => this.acquireLocked(learnerId, onProgress));
+  }
+
+  /** The learner's sandbox id if they have one, without starting anything. */
+  async sandboxOf(learnerId: string): Promise<string | undefined> {
+    return (await this.assignment(learnerId))?.sandboxId;
+  }
+
+  /** Records activity (terminal input, a check, a save), so the idle reaper leaves the sandbox alone. */
+  touch(learnerId: string): void {
+    const a = this.assigned.get(learnerId);
+    if (!a) return;
+    a.lastActiveAt = this.now();
+    if (a.lastActiveAt - a.storedActiveAt >= (this.opts.activityWriteMs ?? 60_000)) {
+      a.storedActiveAt = a.lastActiveAt;
+      this.store
+        .set({ learnerId, sandboxId: a.sandboxId, assignedAt: new Date(a.assignedAt), lastActiveAt: new Date(a.lastActiveAt) })
+        .catch((error) => this.log(`recording activity of ${learnerId} failed`, error));
+    }
+  }
+
+  /** Throws the learner's sandbox away and gives them a fresh one. */
+  reset(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
+    return this.forLearner(learnerId, async () => {
+      await this.dropLocked(learnerId);
+      return this.acquireLocked(learnerId, onProgress);
+    });
+  }
+
+  /** The learner is done: their sandbox is destroyed. */
+  release(learnerId: string): Promise<void> {
+    return this.forLearner(learnerId, () => this.dropLocked(learnerId));
+  }
+
+  /** One reaping pass, plus a health check of the pool (the timer runs it every reapIntervalMs, default a minute). */
+  async reap(): Promise<void> {
+    const tracked: TrackedSandbox[] = [
+      ...[...this.assigned].map(([learnerId, a]) => ({ sandboxId: a.sandboxId, learnerId, createdAt: a.createdAt, running: a.running, lastActiveAt: a.lastActiveAt })),
+      ...this.pool.filter((p) => p.isReady).map((p) => ({ sandboxId: p.sandboxId!, createdAt: p.createdAt, running: true })),
+    ];
+    const plan = planReaping(tracked, this.now(), this.opts);
+    const learnerOf = new Map(tracked.filter((t) => t.learnerId !== undefined).map((t) => [t.sandboxId, t.learnerId!]));
+    for (const sandboxId of [...plan.stop, ...plan.destroy]) {
+      const learnerId = learnerOf.get(sandboxId);
+      if (learnerId === undefined) {
+        const index = this.pool.findIndex((p) => p.sandboxId === sandboxId);
+        if (index < 0) continue;
+        this.pool.splice(index, 1);
+        await this.driver.destroy(sandboxId).catch((error) => this.log(`destroying expired pool sandbox ${sandboxId} failed`, error));
+        continue;
+      }
+      await this.forLearner(learnerId, async () => {
+        const a = this.assigned.get(learnerId);
+        if (!a || a.sandboxId !== sandboxId) return;
+        // Decide again: the learner may have come back while earlier sandboxes were being reaped.
+        const again = planReaping([{ sandboxId, learnerId, createdAt: a.createdAt, running: a.running, lastActiveAt: a.lastActiveAt }], this.now(), this.opts);
+        if (again.destroy.length) await this.dropLocked(learnerId);
+        else if (again.stop.length) {
+          await this.driver.stop(sandboxId).catch((error) => {
+            if (!(error instanceof SandboxUnavailableError)) throw error;
+          });
+          a.running = false;
+        }
+      }).catch((error) => this.log(`reaping ${sandboxId} of ${learnerId} failed`, error));
+    }
+    await this.checkPool();
+    this.refill();
+  }
+
+  /** Makes sure Docker still answers in every ready pool sandbox; a broken one is replaced. */
+  private async checkPool(): Promise<void> {
+    for (const provision of this.pool.filter((p) => p.isReady)) {
+      try {
+        await this.ensureDocker(provision.sandboxId!);
+        provision.checkedAt = this.now();
+      } catch (error) {
+        const index = this.pool.indexOf(provision);
+        // Handed out meanwhile: the learner's acquire() deals with it.
+        if (index < 0) continue;
+        this.pool.splice(index, 1);
+        this.log(`pool sandbox ${provision.sandboxId} no longer works; replacing it`, error);
+        await this.driver.destroy(provision.sandboxId!).catch(() => {});
+      }
+    }
+  }
+
+  status(): { poolReady: number; poolStarting: number; learners: number } {
+    const ready = this.pool.filter((p) => p.isReady).length;
+    return { poolReady: ready, poolStarting: this.pool.length - ready, learners: this.assigned.size };
+  }
+
+  /**
+   * Stops background work and waits for what is under way. Sandboxes keep running: learners' shells
+   * (tmux) survive a server restart, and the next start() adopts the pool again.
+   */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.reapTimer);
+    clearTimeout(this.refillRetry);
+    clearTimeout(this.refillSoon);
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async acquireLocked(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
+    if (this.stopped) throw new Error("the sandbox manager is shutting down");
+    const existing = await this.assignment(learnerId);
+    if (existing && (await this.revive(learnerId, existing, onProgress))) {
+      this.touch(learnerId);
+      onProgress?.({ phase: "ready", sandboxId: existing.sandboxId });
+      return { learnerId, sandboxId: existing.sandboxId, fromPool: false };
+    }
+    const { provision, fromPool } = await this.takeReady(onProgress);
+    const now = this.now();
+    const a: Assigned = { sandboxId: provision.sandboxId!, assignedAt: now, lastActiveAt: now, storedActiveAt: now, createdAt: provision.createdAt, running: true };
+    try {
+      await this.store.set({ learnerId, sandboxId: a.sandboxId, assignedAt: new Date(now), lastActiveAt: new Date(now) });
+    } catch (error) {
+      await this.driver.destroy(a.sandboxId).catch(() => {});
+      throw error;
+    }
+    this.assigned.set(learnerId, a);
+    onProgress?.({ phase: "ready", sandboxId: a.sandboxId });
+    return { learnerId, sandboxId: a.sandboxId, fromPool };
+  }
+
+  /** Brings the learner's existing sandbox back to ready; false (and the assignment dropped) if it is gone. */
+  private async revive(learnerId: string, a: Assigned, onProgress?: ProgressListener): Promise<boolean> {
+    try {
+      if (!a.running) {
+        onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
+        await this.driver.start(a.sandboxId);
+        a.running = true;
+        onProgress?.({ phase: "starting Docker", sandboxId: a.sandboxId });
+      }
+      await this.ensureDocker(a.sandboxId);
+      return true;
+    } catch (error) {
+      if (!(error instanceof SandboxUnavailableError)) throw error;
+      this.log(`sandbox ${a.sandboxId} of ${learnerId} is gone; making a new one`, error.message);
+      await this.dropLocked(learnerId);
+      return false;
+    }
+  }
+
+  /** A ready sandbox: the pool's best, else a new one made ahead of refills. */
+  private async takeReady(onProgress?: ProgressListener): Promise<{ provision: Provision; fromPool: boolean }> {
+    for (;;) {
+      const index = this.pool.findIndex((p) => p.isReady);
+      const provision = index >= 0 ? this.pool.splice(index, 1)[0] : this.pool.shift();
+      if (!provision) break;
+      this.refillAfterHandOut();
+      provision.urgent = true;
+      provision.follow(onProgress);
+      try {
+        await provision.done;
+        // The reaper checks the pool every interval, so a recently checked sandbox goes out at once
+        // (a check is two process starts, ~0.3 s); one adopted at start-up or not checked lately is checked now.
+        if (this.now() - provision.checkedAt > 2 * this.reapIntervalMs) await this.ensureDocker(provision.sandboxId!);
+        return { provision, fromPool: true };
+      } catch (error) {
+        this.log(`pool sandbox ${provision.sandboxId ?? "(not created)"} is not usable; trying another`, error);
+        if (provision.sandboxId) await this.driver.destroy(provision.sandboxId).catch(() => {});
+      }
+    }
+    const provision = this.provision(true);
+    provision.follow(onProgress);
+    await provision.done;
+    return { provision, fromPool: false };
+  }
+
+  private refillAfterHandOut(): void {
+    if (this.refillSoon) return;
+    this.refillSoon = setTimeout(() => {
+      this.refillSoon = undefined;
+      this.refill();
+    }, this.opts.refillDelayMs ?? 3000);
+    this.refillSoon.unref();
+  }
+
+  private refill(): void {
+    if (this.stopped || this.refillRetry) return;
+    for (let n = poolDeficit(this.pool.length, this.opts.poolSize); n > 0; n--) {
+      const provision = this.provision(false);
+      this.pool.push(provision);
+      provision.done.then(
+        () => (this.refillFailures = 0),
+        (error) => {
+          const index = this.pool.indexOf(provision);
+          if (index >= 0) this.pool.splice(index, 1);
+          if (this.stopped) return;
+          this.refillFailures++;
+          const delay = refillBackoffMs(this.refillFailures);
+          this.log(`making a pool sandbox failed (${this.refillFailures} in a row); retrying in ${delay / 1000} s`, error);
+          this.refillRetry = setTimeout(() => {
+            this.refillRetry = undefined;
+            this.refill();
+          }, delay);
+          this.refillRetry.unref();
+        },
+      );
+    }
+  }
+
+  /** Starts making one sandbox (through the create gate); the returned provision settles when Docker answers. */
+  private provision(urgent: boolean): Provision {
+    const provision = new Provision(urgent);
+    const work = (async () => {
+      await this.gate.enter(provision);
+      try {
+        if (this.stopped && !provision.urgent) throw new Error("the sandbox manager is shutting down");
+        const info = await this.driver.create({ labels: this.opts.labels ?? {}, limits: this.opts.limits });
+        provision.sandboxId = info.id;
+        provision.createdAt = info.createdAt.getTime();
+      } finally {
+        this.gate.leave();
+      }
+      // Docker's start-up (mostly waiting on dockerd) need not hold the gate: the next create can begin.
+      provision.advance("starting Docker");
+      await this.ensureDocker(provision.sandboxId);
+      provision.resolve(this.now());
+    })().catch(async (error) => {
+      if (provision.sandboxId) await this.driver.destroy(provision.sandboxId).catch(() => {});
+      provision.reject(error);
+    });
+    this.track(work);
+    return provision;
+  }
+
+  private async ensureDocker(sandboxId: string): Promise<void> {
+    const result = await this.driver.exec(sandboxId, this.dockerStart, { user: "root", timeoutMs: 90_000 });
+    if (result.exitCode !== 0) throw new Error(`Docker did not start in sandbox ${sandboxId} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+  }
+
+  private async assignment(learnerId: string): Promise<Assigned | undefined> {
+    const known = this.assigned.get(learnerId);
+    if (known) return known;
+    // Another replica (or a request before start() finished) may have assigned it.
+    const stored = await this.store.get(learnerId);
+    if (!stored) return undefined;
+    const info = (await this.driver.list()).find((s) => s.id === stored.sandboxId);
+    if (!info) {
+      await this.store.delete(learnerId);
+      return undefined;
+    }
+    const a: Assigned = {
+      sandboxId: stored.sandboxId,
+      assignedAt: stored.assignedAt.getTime(),
+      lastActiveAt: stored.lastActiveAt.getTime(),
+      storedActiveAt: stored.lastActiveAt.getTime(),
+      createdAt: info.createdAt.getTime(),
+      running: info.running,
+    };
+    this.assigned.set(learnerId, a);
+    return a;
+  }
+
+  /** Forgets the learner's assignment and destroys their sandbox (caller holds the learner's queue). */
+  private async dropLocked(learnerId: string): Promise<void> {
+    const a = await this.assignment(learnerId);
+    this.assigned.delete(learnerId);
+    await this.store.delete(learnerId);
+    if (a) await this.driver.destroy(a.sandboxId);
+  }
+
+  private forLearner<T>(learnerId: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.learnerQueues.get(learnerId) ?? Promise.resolve();
+    const result = previous.catch(() => {}).then(operation);
+    const tail = result.catch(() => {});
+    this.learnerQueues.set(learnerId, tail);
+    void tail.then(() => {
+      if (this.learnerQueues.get(learnerId) === tail) this.learnerQueues.delete(learnerId);
+    });
+    return this.track(result);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const forget = () => this.inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+}

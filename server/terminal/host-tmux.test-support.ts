@@ -1,0 +1,42 @@
+import "server-only";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { SandboxDriver } from "@/server/sandbox/driver";
+
+const IMAGE_ETC = path.resolve("scripts/images/sandbox/rootfs/etc");
+
+/**
+ * A stand-in for the sandbox driver that runs tmux on this host, configured like the sandbox image (its
+ * tmux.conf and its bashrc with the OSC 133 prompt marks), one tmux server per "sandbox". It lets the terminal
+ * tests run in seconds without podman; the integration test does the same against real sandboxes.
+ */
+export function hostTmuxDriver(): Pick<SandboxDriver, "ptyCommand"> & { socketOf(id: string): string; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "layerlab-tmux-"));
+  const conf = path.join(dir, "tmux.conf");
+  fs.writeFileSync(
+    conf,
+    [`source-file ${IMAGE_ETC}/tmux.conf`, `set -g default-command "exec bash --noprofile --rcfile ${IMAGE_ETC}/bash.bashrc -i"`, ""].join("\n"),
+  );
+  const sockets = new Set<string>();
+  return {
+    socketOf: (id) => path.join(dir, `${id}.sock`),
+    ptyCommand(id, command) {
+      if (command[0] !== "tmux") throw new Error(`host tmux driver runs only tmux, not ${command[0]}`);
+      const socket = path.join(dir, `${id}.sock`);
+      sockets.add(socket);
+      return { file: "tmux", args: ["-S", socket, "-f", conf, ...command.slice(1)] };
+    },
+    cleanup() {
+      for (const socket of sockets) {
+        try {
+          execFileSync("tmux", ["-S", socket, "kill-server"], { stdio: "ignore" });
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,291 @@
+import { execFileSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_CONTROL_MESSAGE_BYTES, TERMINAL_CLOSE } from "@/lib/terminal-protocol";
+import { hostTmuxDriver } from "./host-tmux.test-support";
+import { createTerminalGateway, type TerminalGateway } from "./terminal-gateway";
+import { TerminalHub, type PromptEvent } from "./terminal-hub";
+import { TerminalTestClient, type TestClientOptions } from "./terminal-test-client";
+
+/**
+ * The whole server side of the terminal (gateway, hub, session, tmux control mode, flow control) against tmux on
+ * this host configured like the sandbox image. The same scenarios run against real sandboxes in
+ * terminal.int.test.ts.
+ */
+
+const driver = hostTmuxDriver();
+let server: http.Server;
+let url: string;
+let origin: string;
+let hub: TerminalHub;
+let gateway: TerminalGateway;
+const prompts: PromptEvent[] = [];
+
+function startLab(): void {
+  hub = new TerminalHub(
+    {
+      driver,
+      sandboxes: {
+        acquire: async (learnerId, onProgress) => {
+          onProgress?.({ phase: "starting sandbox", message: "Starting your sandbox…", percent: 30 });
+          return { id: `sandbox-of-${learnerId}` };
+        },
+        touch: () => {},
+      },
+    },
+    { graceMs: 60_000, replayBytes: 256 * 1024 },
+  );
+  hub.onPrompt((e) => prompts.push(e));
+  gateway = createTerminalGateway({
+    hub,
+    allowedOrigins: [],
+    authenticate: async (req) => {
+      const learner = /(?:^|; )test_learner=(\w+)/.exec(req.headers.cookie ?? "")?.[1];
+      return learner ? { id: learner } : null;
+    },
+    connection: { stallMs: 60_000 },
+  });
+}
+
+beforeAll(async () => {
+  startLab();
+  server = http.createServer((_req, res) => res.end("ok"));
+  server.on("upgrade", (req, socket, head) => {
+    if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  url = `ws://127.0.0.1:${port}/ws/terminal`;
+  origin = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  gateway.close();
+  await hub.closeAll();
+  server.close();
+  driver.cleanup();
+});
+
+function connect(learner: string, extra: Partial<TestClientOptions> = {}): Promise<TerminalTestClient> {
+  return TerminalTestClient.connect({ url, origin, cookie: `test_learner=${learner}`, cols: 100, rows: 30, ...extra });
+}
+
+async function ready(client: TerminalTestClient) {
+  const message = await client.waitForMessage("ready");
+  // The first prompt (or the restored screen) shows the shell is there.
+  await client.waitForText(/[$#] /);
+  return message;
+}
+
+describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
+  it("attaches, shows status while starting, runs a command and sees its output", async () => {
+    const client = await connect("ada");
+    const status = await client.waitForMessage("status");
+    expect(status.message).toMatch(/Starting/);
+    await ready(client);
+    client.type("echo hello-$((6*7))\r");
+    await client.waitForText("hello-42");
+    await client.close();
+  });
+
+  it("reports each return to a prompt with the exit code of the command", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    prompts.length = 0;
+    client.type("false\r");
+    await expect.poll(() => prompts.find((p) => p.exitCode === 1)).toEqual({ learnerId: "ada", exitCode: 1 });
+    client.type("(exit 7)\r");
+    await expect.poll(() => prompts.find((p) => p.exitCode === 7)).toEqual({ learnerId: "ada", exitCode: 7 });
+    await client.close();
+  });
+
+  it("resumes a dropped connection exactly where it was, including output made while away", async () => {
+    const first = await connect("ada");
+    await ready(first);
+    first.type("export LLVAR=21; echo set-$((LLVAR+0))\r");
+    await first.waitForText("set-21");
+    const position = first.position!;
+    await first.close();
+
+    const seen = first.seq;
+    const second = await connect("ada", { resumeFrom: position });
+    const readyMessage = await second.waitForMessage("ready");
+    expect(readyMessage).toMatchObject({ resumed: true, seq: seen, restore: 0 });
+    second.type("echo again-$((LLVAR*2))\r");
+    await second.waitForText("again-42");
+    // Nothing from before the drop is sent again.
+    expect(second.text).not.toContain("set-21");
+    await second.close();
+  });
+
+  it("gives a new tab the same shell with its scrollback, from tmux", async () => {
+    const first = await connect("ada");
+    await ready(first);
+    first.type("for i in $(seq 1 200); do echo scroll-line-$i; done\r");
+    await first.waitForText("scroll-line-200");
+    await first.close();
+
+    const second = await connect("ada");
+    const readyMessage = await second.waitForMessage("ready");
+    expect(readyMessage.resumed).toBe(false);
+    expect(readyMessage.restore).toBeGreaterThan(0);
+    await second.waitForText("scroll-line-200");
+    // Lines long scrolled off the 30-row screen are in the restored scrollback, none missing.
+    for (const n of [1, 50, 100, 170]) expect(second.text).toContain(`scroll-line-${n}\r\n`);
+    second.type("echo still-$((LLVAR*3))\r");
+    await second.waitForText("still-63");
+    await second.close();
+  });
+
+  it("after a server restart, brings back the same shell and scrollback", async () => {
+    const before = await connect("grace");
+    await ready(before);
+    before.type("export RESTARTVAR=5; for i in $(seq 1 100); do echo before-restart-$i; done\r");
+    await before.waitForText("before-restart-100");
+    const position = before.position!;
+
+    // What the lead's shutdown does: close the sockets, detach from every tmux. The shells live on.
+    gateway.close();
+    await hub.closeAll();
+    expect(await before.waitForClose()).toBe(1001);
+    startLab();
+
+    const after = await connect("grace", { resumeFrom: position });
+    const readyMessage = await after.waitForMessage("ready");
+    expect(readyMessage.resumed).toBe(false);
+    expect(readyMessage.stream).not.toBe(position.stream);
+    await after.waitForText("before-restart-100");
+    expect(after.text).toContain("before-restart-1\r\n");
+    after.type("echo restored-$((RESTARTVAR*2))\r");
+    await after.waitForText("restored-10");
+    await after.close();
+  });
+
+  it("keeps server memory bounded under `yes` with a consumer that stops acking, and the shell still answers", async () => {
+    const client = await connect("flood", { autoAck: false });
+    await ready(client);
+    client.type("yes\r");
+    let maxHeld = 0;
+    let maxUnread = 0;
+    const started = Date.now();
+    while (Date.now() - started < 3000) {
+      await new Promise((r) => setTimeout(r, 100));
+      maxHeld = Math.max(maxHeld, hub.stats().heldBytes);
+      maxUnread = Math.max(maxUnread, client.seq);
+    }
+    // Paused at the high watermark (512 KiB unacked): the pty is paused, nothing grows.
+    expect(hub.stats().paused).toBe(1);
+    expect(gateway.stats().unackedBytes).toBeLessThan(512 * 1024 + 128 * 1024);
+    expect(maxHeld).toBeLessThanOrEqual(256 * 1024 + 16 * 1024);
+    expect(maxUnread).toBeLessThan(2 * 1024 * 1024);
+    const stalledAt = client.seq;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(client.seq - stalledAt).toBeLessThan(64 * 1024);
+
+    // The browser catches up (acks); output flows again, and Ctrl-C stops `yes`.
+    client.control({ type: "ack", bytes: client.seq + 10_000_000 });
+    client.type("\x03");
+    client.control({ type: "ack", bytes: 100_000_000 });
+    const acker = setInterval(() => client.control({ type: "ack", bytes: 1_000_000 }), 20);
+    try {
+      client.type("echo after-flood-$((2+3))\r");
+      await client.waitForText("after-flood-5", 20_000);
+    } finally {
+      clearInterval(acker);
+    }
+    expect(hub.stats().paused).toBe(0);
+    await client.close();
+  });
+
+  it("refuses an upgrade without a session cookie (401) or from another origin (403)", async () => {
+    await expect(TerminalTestClient.connect({ url, origin })).rejects.toThrow("HTTP 401");
+    await expect(TerminalTestClient.connect({ url, origin: "http://evil.example", cookie: "test_learner=ada" })).rejects.toThrow("HTTP 403");
+    await expect(TerminalTestClient.connect({ url, cookie: "test_learner=ada" })).rejects.toThrow("HTTP 403");
+  });
+
+  it("leaves other upgrade paths alone", () => {
+    const req = { url: "/_next/webpack-hmr", headers: {} } as http.IncomingMessage;
+    expect(gateway.handleUpgrade(req, null as never, Buffer.alloc(0))).toBe(false);
+  });
+
+  it("keeps learners apart: another learner's cookie reaches only their own shell", async () => {
+    const ada = await connect("ada");
+    await ready(ada);
+    ada.type("export SECRET=ada-secret-$((1+1)); echo \"$SECRET\"\r");
+    await ada.waitForText("ada-secret-2");
+
+    const linus = await connect("linus");
+    await ready(linus);
+    linus.type('echo "secret=[$SECRET]"\r');
+    await linus.waitForText("secret=[]");
+    expect(linus.text).not.toContain("ada-secret-2");
+    await Promise.all([ada.close(), linus.close()]);
+  });
+
+  it("answers garbage, oversized and out-of-place control frames with an error and carries on", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    client.ws.send("{not json");
+    client.ws.send(JSON.stringify({ type: "resize", cols: -1, rows: 5 }));
+    client.ws.send(JSON.stringify({ type: "ping", pad: "x".repeat(MAX_CONTROL_MESSAGE_BYTES) }));
+    client.control({ type: "hello", cols: 80, rows: 24 });
+    await expect.poll(() => client.messages.filter((m) => m.type === "error").length).toBe(4);
+    const errors = client.messages.filter((m) => m.type === "error").map((m) => (m.type === "error" ? m.message : ""));
+    expect(errors).toEqual([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/cols/),
+      expect.stringMatching(/too long/),
+      expect.stringMatching(/already/),
+    ]);
+    client.control({ type: "ping" });
+    await client.waitForMessage("pong");
+    client.type("echo alive-$((40+2))\r");
+    await client.waitForText("alive-42");
+    await client.close();
+  });
+
+  it("types tmux syntax into the shell as text, never as tmux commands", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    client.type(`echo '"; kill-server; display "#{pane_id} \\$HOME ~'\r`);
+    await client.waitForText(`"; kill-server; display "#{pane_id} \\$HOME ~\r\n`);
+    client.type("echo survived-$((2*2))\r");
+    await client.waitForText("survived-4");
+    await client.close();
+  });
+
+  it("when the attachment dies under the shell (sandbox stopped), tells the tab without reconnecting by itself", async () => {
+    const client = await connect("stopped");
+    await ready(client);
+    // What a stopped sandbox looks like from here: the tmux client (podman exec) dies without a word.
+    const socket = driver.socketOf("sandbox-of-stopped");
+    const pids = execFileSync("pgrep", ["-f", `tmux -S ${socket} .*-CC`]).toString().trim().split("\n").map(Number);
+    for (const pid of pids) process.kill(pid, "SIGKILL");
+    expect(await client.waitForClose()).toBe(TERMINAL_CLOSE.sandboxStopped);
+  });
+
+  it("lets an instructor watch read-only: a snapshot, then live output", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    const seen: Buffer[] = [];
+    const stop = hub.watch("ada", (chunk) => seen.push(Buffer.from(chunk)));
+    client.type("echo watched-$((3*3))\r");
+    await expect.poll(() => Buffer.concat(seen).toString("utf8")).toContain("watched-9");
+    stop();
+    await client.close();
+  });
+
+  it("tells the tab when the learner's shell exits, and a new connection gets a new shell", async () => {
+    const client = await connect("exiter");
+    await ready(client);
+    client.type("exit\r");
+    await client.waitForMessage("exit");
+    await client.waitForClose();
+    const next = await connect("exiter");
+    await ready(next);
+    next.type("echo fresh-$((1+1))\r");
+    await next.waitForText("fresh-2");
+    await next.close();
+  });
+});

@@ -1,0 +1,233 @@
+import "server-only";
+import type { SandboxDriver } from "@/server/sandbox/driver";
+import type { StreamPosition } from "@/lib/terminal-protocol";
+import { TerminalSession, type AttachInfo, type DetachReason, type SessionOptions, type TerminalViewer } from "./terminal-session";
+
+export interface SandboxProgress {
+  phase: string;
+  message: string;
+  percent?: number;
+}
+
+/** The part of the sandbox manager the terminals use: the learner's own sandbox, found from their id only. */
+export interface LearnerSandboxes {
+  acquire(learnerId: string, onProgress?: (progress: SandboxProgress) => void): Promise<{ id: string }>;
+  touch(learnerId: string): unknown;
+}
+
+/** The learner's shell came back to a prompt (OSC 133 A), after a command that exited with `exitCode`. */
+export interface PromptEvent {
+  learnerId: string;
+  exitCode: number | null;
+}
+
+export interface TerminalHubOptions extends SessionOptions {
+  /** How long the lab stays attached after the last tab closed, so a reload or a dropped link resumes losslessly. */
+  graceMs: number;
+  /** Sandbox activity is reported at most this often per learner. */
+  touchEveryMs: number;
+}
+
+const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
+  replayBytes: 1024 * 1024,
+  historyLines: 2000,
+  maxViewers: 8,
+  attachTimeoutMs: 30_000,
+  graceMs: 10 * 60_000,
+  touchEveryMs: 30_000,
+};
+
+/** The command in the sandbox: tmux in control mode on the learner's one session, created on first use. */
+function tmuxCommand(size: { cols: number; rows: number }): string[] {
+  return ["tmux", "-u", "-CC", "new-session", "-A", "-s", "main", "-x", String(size.cols), "-y", String(size.rows)];
+}
+
+interface LearnerTerminal {
+  session: TerminalSession | null;
+  starting: Promise<TerminalSession> | null;
+  progress: Set<(progress: SandboxProgress) => void>;
+  graceTimer: NodeJS.Timeout | null;
+  lastTouch: number;
+}
+
+/**
+ * Every learner's terminal in this server process. A learner is only ever attached to the sandbox the sandbox
+ * manager gives for their id; nothing a browser sends names a sandbox.
+ */
+export class TerminalHub {
+  private readonly learners = new Map<string, LearnerTerminal>();
+  private readonly promptListeners = new Set<(event: PromptEvent) => void>();
+  private readonly watchers = new Map<string, Set<TerminalViewer>>();
+  private readonly options: TerminalHubOptions;
+  private closed = false;
+
+  constructor(
+    private readonly deps: { driver: Pick<SandboxDriver, "ptyCommand">; sandboxes: LearnerSandboxes },
+    options: Partial<TerminalHubOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_HUB_OPTIONS, ...options };
+  }
+
+  /**
+   * Attaches a viewer to the learner's shell, starting their sandbox and the attachment if needed (progress goes
+   * to `onProgress`). The viewer's `start` is called once it is attached; use the returned session for input.
+   */
+  async attach(
+    learnerId: string,
+    viewer: TerminalViewer,
+    request: { cols: number; rows: number; resumeFrom?: StreamPosition },
+    onProgress: (progress: SandboxProgress) => void,
+  ): Promise<TerminalSession> {
+    const session = await this.open(learnerId, request, onProgress);
+    const learner = this.learners.get(learnerId);
+    if (learner?.graceTimer) {
+      clearTimeout(learner.graceTimer);
+      learner.graceTimer = null;
+    }
+    session.attach(viewer, request);
+    return session;
+  }
+
+  detach(learnerId: string, session: TerminalSession, viewer: TerminalViewer): void {
+    session.detach(viewer);
+    const learner = this.learners.get(learnerId);
+    if (!learner || learner.session !== session || session.viewerCount > 0 || learner.graceTimer) return;
+    learner.graceTimer = setTimeout(() => {
+      learner.graceTimer = null;
+      if (session.viewerCount === 0) session.close();
+    }, this.options.graceMs);
+    learner.graceTimer.unref();
+  }
+
+  /** Tells the sandbox manager the learner is active (typing), at most every `touchEveryMs`. */
+  touch(learnerId: string): void {
+    const learner = this.learners.get(learnerId);
+    const now = Date.now();
+    if (!learner || now - learner.lastTouch < this.options.touchEveryMs) return;
+    learner.lastTouch = now;
+    Promise.resolve(this.deps.sandboxes.touch(learnerId)).catch(() => {});
+  }
+
+  /** Called each time a learner's shell returns to a prompt; returns an unsubscribe function. */
+  onPrompt(listener: (event: PromptEvent) => void): () => void {
+    this.promptListeners.add(listener);
+    return () => this.promptListeners.delete(listener);
+  }
+
+  /**
+   * A read-only view of a learner's terminal (for instructors): `onData` first gets a snapshot of the screen and
+   * scrollback, then the live output, and again a snapshot whenever the learner's shell is attached anew.
+   * It never starts a sandbox. `onData` is called synchronously; a slow consumer must bound its own buffer.
+   */
+  watch(learnerId: string, onData: (chunk: Uint8Array) => void): () => void {
+    const viewer: TerminalViewer = {
+      start: (info: AttachInfo) => {
+        if (info.restore) onData(info.restore);
+        for (const chunk of info.replay) onData(chunk);
+      },
+      output: onData,
+      end: (_reason: DetachReason) => {},
+    };
+    let set = this.watchers.get(learnerId);
+    if (!set) this.watchers.set(learnerId, (set = new Set()));
+    set.add(viewer);
+    const session = this.learners.get(learnerId)?.session;
+    if (session && !session.ended) session.attach(viewer, {});
+    return () => {
+      set.delete(viewer);
+      if (set.size === 0) this.watchers.delete(learnerId);
+      const current = this.learners.get(learnerId)?.session;
+      if (current) this.detach(learnerId, current, viewer);
+    };
+  }
+
+  /** For tests, benchmarks and health: what the terminals hold in memory right now. */
+  stats(): { sessions: number; viewers: number; heldBytes: number; paused: number } {
+    let sessions = 0;
+    let viewers = 0;
+    let heldBytes = 0;
+    let paused = 0;
+    for (const { session } of this.learners.values()) {
+      if (!session) continue;
+      sessions++;
+      viewers += session.viewerCount;
+      heldBytes += session.heldBytes;
+      if (session.paused) paused++;
+    }
+    return { sessions, viewers, heldBytes, paused };
+  }
+
+  /** Detaches from every learner's tmux (their shells keep running in the sandboxes) and refuses new attaches. */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const ending: Promise<void>[] = [];
+    for (const learner of this.learners.values()) {
+      if (learner.graceTimer) clearTimeout(learner.graceTimer);
+      const session = learner.session;
+      if (!session) continue;
+      ending.push(new Promise((resolve) => session.onEnd(resolve)));
+      session.close();
+    }
+    await Promise.all(ending);
+  }
+
+  private async open(
+    learnerId: string,
+    size: { cols: number; rows: number },
+    onProgress: (progress: SandboxProgress) => void,
+  ): Promise<TerminalSession> {
+    if (this.closed) throw new Error("The lab server is shutting down; your terminal reconnects in a moment.");
+    let learner = this.learners.get(learnerId);
+    if (!learner) {
+      learner = { session: null, starting: null, progress: new Set(), graceTimer: null, lastTouch: 0 };
+      this.learners.set(learnerId, learner);
+    }
+    if (learner.session && !learner.session.ended) return learner.session;
+    learner.progress.add(onProgress);
+    try {
+      learner.starting ??= this.start(learnerId, learner, size);
+      return await learner.starting;
+    } finally {
+      learner.progress.delete(onProgress);
+    }
+  }
+
+  private async start(learnerId: string, learner: LearnerTerminal, size: { cols: number; rows: number }): Promise<TerminalSession> {
+    const progress = (p: SandboxProgress) => {
+      for (const listener of learner.progress) listener(p);
+    };
+    try {
+      const sandbox = await this.deps.sandboxes.acquire(learnerId, progress);
+      progress({ phase: "attaching", message: "Opening your shell…", percent: 95 });
+      const command = this.deps.driver.ptyCommand(sandbox.id, tmuxCommand(size), { user: "learner", env: { LANG: "C.UTF-8" } });
+      const session = new TerminalSession(command, size, this.options, (exitCode) => this.emitPrompt(learnerId, exitCode));
+      try {
+        await session.ready;
+      } catch (error) {
+        session.close();
+        throw error;
+      }
+      learner.session = session;
+      session.onEnd(() => {
+        if (learner.session === session) learner.session = null;
+        if (learner.graceTimer) clearTimeout(learner.graceTimer);
+        learner.graceTimer = null;
+        if (!learner.session && !learner.starting) this.learners.delete(learnerId);
+      });
+      for (const watcher of this.watchers.get(learnerId) ?? []) session.attach(watcher, {});
+      return session;
+    } finally {
+      learner.starting = null;
+    }
+  }
+
+  private emitPrompt(learnerId: string, exitCode: number | null): void {
+    for (const listener of this.promptListeners) {
+      try {
+        listener({ learnerId, exitCode });
+      } catch (error) {
+        console.error("terminal prompt listener failed:", error);
+      }
+    }
+  }
+}

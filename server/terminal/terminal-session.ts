@@ -1,0 +1,273 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import * as pty from "node-pty";
+import type { PtyCommand } from "@/server/sandbox/driver";
+import { PromptTracker, ShellMarkScanner } from "@/lib/shell-integration";
+import type { StreamPosition } from "@/lib/terminal-protocol";
+import { ReplayBuffer } from "./replay-buffer";
+import {
+  ControlModeParser,
+  PANE_ID_COMMAND,
+  parsePaneState,
+  renderSnapshot,
+  resizeCommand,
+  sendKeysCommands,
+  snapshotCommands,
+  type ControlEvent,
+} from "./tmux-control";
+
+/** What a viewer gets at the moment it is attached; output that follows continues `stream` at `seq`. */
+export interface AttachInfo {
+  stream: string;
+  seq: number;
+  resumed: boolean;
+  /** When not resumed: bytes that rebuild the screen and scrollback in a reset terminal. */
+  restore: Uint8Array | null;
+  /** When resumed: the output the viewer missed, from its `seq` on. */
+  replay: Uint8Array[];
+}
+
+/**
+ * Why a viewer's attachment ended: the learner's shell exited; the lab let go (server shutting down, grace period
+ * over); the attachment died by itself (the sandbox was stopped, e.g. idle, or tmux was killed); or the viewer was
+ * displaced by newer tabs.
+ */
+export type DetachReason = "shell-exited" | "detached" | "lost" | "evicted";
+
+/** A browser tab (or an instructor's read-only view) looking at the learner's terminal. */
+export interface TerminalViewer {
+  start(info: AttachInfo): void;
+  output(chunk: Uint8Array): void;
+  end(reason: DetachReason): void;
+}
+
+export interface SessionOptions {
+  replayBytes: number;
+  historyLines: number;
+  maxViewers: number;
+  attachTimeoutMs: number;
+}
+
+type Reply = { ok: boolean; lines: Uint8Array[] };
+
+/**
+ * One learner's shell as the lab holds it: a tmux control-mode client (`podman exec -it … tmux -CC new-session
+ * -A -s main`) on a node-pty. tmux keeps the shell in the sandbox; this object is only the lab's attachment to it,
+ * so closing it (or the server dying) loses nothing the learner can see.
+ *
+ * One per learner, shared by all their tabs: every tab shows the same shell anyway (one tmux session), one
+ * `podman exec` per learner instead of per tab keeps the host's process count down in a 200-person workshop, and
+ * prompt marks are seen once, so checks run once per command rather than once per open tab.
+ */
+export class TerminalSession {
+  readonly stream = randomBytes(12).toString("base64url");
+  private readonly pty: pty.IPty;
+  private readonly parser = new ControlModeParser();
+  private readonly buffer: ReplayBuffer;
+  private readonly marks = new ShellMarkScanner();
+  private readonly prompts = new PromptTracker();
+  private readonly replies: ((reply: Reply) => void)[] = [];
+  private readonly viewers = new Set<TerminalViewer>();
+  private readonly attaching = new Set<TerminalViewer>();
+  private readonly pausedBy = new Set<TerminalViewer>();
+  private ptyPaused = false;
+  private pane: string | null = null;
+  private size: { cols: number; rows: number };
+  private sawExit: string | null = null;
+  private closing = false;
+  private endedFlag = false;
+  private readonly endListeners: (() => void)[] = [];
+  /** Settles once tmux has told us which pane to show; fails if the attachment dies first. */
+  readonly ready: Promise<void>;
+
+  constructor(
+    command: PtyCommand,
+    initialSize: { cols: number; rows: number },
+    private readonly options: SessionOptions,
+    private readonly onPrompt: (exitCode: number | null) => void,
+  ) {
+    this.buffer = new ReplayBuffer(options.replayBytes);
+    this.size = initialSize;
+    this.pty = pty.spawn(command.file, command.args, {
+      name: "xterm-256color",
+      cols: initialSize.cols,
+      rows: initialSize.rows,
+      env: process.env,
+      // Raw bytes: output goes to the browser as binary frames without a decode/encode round trip.
+      encoding: null,
+    });
+    // node-pty's typings say string; with `encoding: null` it hands over Buffers.
+    this.pty.onData((data) => this.onPtyData(data as unknown as Buffer));
+    this.pty.onExit(() => this.onPtyExit());
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("tmux did not answer in the sandbox")), options.attachTimeoutMs);
+      this.onEnd(() => {
+        clearTimeout(timer);
+        reject(new Error("the terminal in the sandbox ended while starting"));
+      });
+      this.write(PANE_ID_COMMAND, (reply) => {
+        clearTimeout(timer);
+        const pane = reply.ok && reply.lines[0] ? Buffer.from(reply.lines[0]).toString("latin1").trim() : "";
+        if (!/^%\d+$/.test(pane)) return reject(new Error(`tmux answered no pane (${pane || "nothing"})`));
+        this.pane = pane;
+        resolve();
+      });
+      this.write(resizeCommand(initialSize.cols, initialSize.rows), () => {});
+    });
+    // Nobody may be awaiting `ready` when it fails (the hub drops the session); the failure is handled there.
+    this.ready.catch(() => {});
+  }
+
+  get ended(): boolean {
+    return this.endedFlag;
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size + this.attaching.size;
+  }
+
+  /** Bytes of output this session holds for resuming viewers. */
+  get heldBytes(): number {
+    return this.buffer.heldBytes;
+  }
+
+  get paused(): boolean {
+    return this.ptyPaused;
+  }
+
+  onEnd(listener: () => void): void {
+    if (this.endedFlag) listener();
+    else this.endListeners.push(listener);
+  }
+
+  /**
+   * Adds a viewer: it resumes from where it was when the stream is the same and the buffer still holds that
+   * point, otherwise it gets a snapshot taken in order with the output, so nothing is missed or doubled.
+   */
+  attach(viewer: TerminalViewer, request: { cols?: number; rows?: number; resumeFrom?: StreamPosition }): void {
+    if (this.endedFlag) return viewer.end("detached");
+    this.evictOverflow();
+    if (request.cols && request.rows) this.resize(request.cols, request.rows);
+    const from = request.resumeFrom;
+    const replay = from && from.stream === this.stream ? this.buffer.since(from.seq) : null;
+    if (from && replay) {
+      this.viewers.add(viewer);
+      viewer.start({ stream: this.stream, seq: from.seq, resumed: true, restore: null, replay });
+      return;
+    }
+    this.attaching.add(viewer);
+    const commands = snapshotCommands(this.pane!, this.options.historyLines);
+    const replies: Reply[] = [];
+    commands.forEach((command, i) =>
+      this.write(command, (reply) => {
+        replies[i] = reply;
+        if (i < commands.length - 1) return;
+        // Runs while the parser is between events: output after this reply is newer than the snapshot.
+        if (!this.attaching.delete(viewer)) return;
+        const state = replies[0].ok ? parsePaneState(replies[0].lines[0]) : null;
+        const restore = state ? renderSnapshot(state, replies[1].ok ? replies[1].lines : [], replies[2].ok ? replies[2].lines : []) : Buffer.alloc(0);
+        this.viewers.add(viewer);
+        viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [] });
+      }),
+    );
+  }
+
+  detach(viewer: TerminalViewer): void {
+    this.viewers.delete(viewer);
+    this.attaching.delete(viewer);
+    this.setPaused(viewer, false);
+  }
+
+  input(data: Uint8Array): void {
+    if (!this.pane || this.endedFlag) return;
+    for (const command of sendKeysCommands(this.pane, data)) this.write(command, () => {});
+  }
+
+  /** Last writer wins: with several tabs open, the one resized (or focused) most recently sets the size. */
+  resize(cols: number, rows: number): void {
+    if (cols === this.size.cols && rows === this.size.rows) return;
+    this.size = { cols, rows };
+    this.write(resizeCommand(cols, rows), () => {});
+  }
+
+  /** Flow control: the pty is paused while any viewer is behind, and resumes when none is. */
+  setPaused(viewer: TerminalViewer, paused: boolean): void {
+    if (paused && this.viewers.has(viewer)) this.pausedBy.add(viewer);
+    else this.pausedBy.delete(viewer);
+    const shouldPause = this.pausedBy.size > 0;
+    if (shouldPause === this.ptyPaused || this.endedFlag) return;
+    this.ptyPaused = shouldPause;
+    if (shouldPause) this.pty.pause();
+    else this.pty.resume();
+  }
+
+  /** Detaches the lab from tmux; the shell keeps running in the sandbox. */
+  close(): void {
+    if (this.endedFlag || this.closing) return;
+    this.closing = true;
+    this.pty.resume();
+    this.write(Buffer.from("detach-client\n"), () => {});
+    // If tmux does not go in time (a wedged sandbox), hang up on it.
+    setTimeout(() => {
+      if (!this.endedFlag) this.pty.kill();
+    }, 1000).unref();
+  }
+
+  private write(command: Buffer, onReply: (reply: Reply) => void): void {
+    if (this.endedFlag) return onReply({ ok: false, lines: [] });
+    this.replies.push(onReply);
+    this.pty.write(command);
+  }
+
+  private onPtyData(data: Buffer): void {
+    for (const event of this.parser.push(data)) this.onControlEvent(event);
+  }
+
+  private onControlEvent(event: ControlEvent): void {
+    switch (event.type) {
+      case "output": {
+        if (event.pane !== this.pane) return;
+        this.buffer.append(event.data);
+        for (const prompt of this.prompts.take(this.marks.push(event.data))) this.onPrompt(prompt.exitCode);
+        for (const viewer of this.viewers) viewer.output(event.data);
+        return;
+      }
+      case "result":
+        this.replies.shift()?.(event);
+        return;
+      case "exit":
+        this.sawExit = event.reason;
+        return;
+      case "notification":
+        return;
+    }
+  }
+
+  private onPtyExit(): void {
+    if (this.endedFlag) return;
+    this.endedFlag = true;
+    for (const reply of this.replies.splice(0)) reply({ ok: false, lines: [] });
+    // tmux says %exit when its session ended (the learner's shell exited) and "detached" when we let go; a
+    // podman exec that just dies (sandbox stopped) says nothing.
+    const reason: DetachReason = this.closing
+      ? "detached"
+      : this.sawExit !== null && !/detach/i.test(this.sawExit)
+        ? "shell-exited"
+        : "lost";
+    const viewers = [...this.viewers, ...this.attaching];
+    this.viewers.clear();
+    this.attaching.clear();
+    this.pausedBy.clear();
+    for (const viewer of viewers) viewer.end(reason);
+    for (const listener of this.endListeners.splice(0)) listener();
+  }
+
+  private evictOverflow(): void {
+    while (this.viewers.size + this.attaching.size >= this.options.maxViewers) {
+      const oldest = this.viewers.values().next().value ?? this.attaching.values().next().value;
+      if (!oldest) return;
+      this.detach(oldest);
+      oldest.end("evicted");
+    }
+  }
+}
