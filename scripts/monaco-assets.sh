@@ -10,7 +10,7 @@ src=node_modules/monaco-editor/min/vs
 dst=public/monaco/vs
 stamp=public/monaco/.version
 
-[ -f "$src/loader.js" ] || { echo "monaco-assets: $src/loader.js is missing; run 'npm ci' first." >&2; exit 1; }
+[ -f "$src/loader.js" ] || { echo "monaco-assets: $src/loader.js is missing; run 'npm install' first." >&2; exit 1; }
 
 version=$(node -p 'require("./node_modules/monaco-editor/package.json").version')
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ] && [ -f "$dst/loader.js" ] && [ -f "$dst/editor/editor.main.js" ]; then

@@ -28,8 +28,10 @@ step "host: packages, user namespaces, devices, binfmt, network"
 bash scripts/host-setup.sh
 
 npm_install() {
-  step "npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  step "npm dependencies (npm install from the lock file)"
+  # Not `npm ci`: the lock lists Next's macOS/Windows compilers as optional, and a
+  # Linux-only mirror lacks them, which `npm ci` treats as an out-of-sync lock.
+  npm install --no-audit --no-fund --loglevel=error
 }
 when_changed npm 'cat package-lock.json package.json' npm_install
 [ -d node_modules/next ] || npm_install
