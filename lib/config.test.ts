@@ -21,4 +21,11 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ LAYERLAB_EGRESS: "sometimes" })).toThrow(/LAYERLAB_EGRESS.*"sometimes"/);
     expect(() => parseConfig({ LAYERLAB_SUBNET: "10.0.0.0/8" })).toThrow(/LAYERLAB_SUBNET: must be an IPv4 \/24/);
   });
+
+  it("takes a SQLite file or a PostgreSQL URL as DATABASE_URL, and nothing else", () => {
+    expect(parseConfig({}).DATABASE_URL).toBe("file:.data/layerlab.db");
+    expect(parseConfig({ DATABASE_URL: "postgresql://lab@db.example/layerlab" }).DATABASE_URL).toMatch(/^postgresql:/);
+    expect(parseConfig({ DATABASE_URL: "postgres://lab@db.example/layerlab" }).DATABASE_URL).toMatch(/^postgres:/);
+    expect(() => parseConfig({ DATABASE_URL: "mysql://lab@db/layerlab" })).toThrow(/DATABASE_URL: must be file:<path> for SQLite/);
+  });
 });

@@ -16,7 +16,11 @@ export const configSchema = z.object({
   /** Public origin(s) the browser uses; WebSocket upgrades from other origins are refused. Comma-separated. */
   LAYERLAB_ORIGINS: z.string().default(""),
   LAYERLAB_DATA_DIR: z.string().default(".data"),
-  DATABASE_URL: z.string().default("file:.data/layerlab.db"),
+  /** A SQLite file (file:path, the embedded default) or a PostgreSQL server (postgres:// or postgresql://). */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, "must be file:<path> for SQLite or postgres://… / postgresql://… for PostgreSQL")
+    .default("file:.data/layerlab.db"),
   LAYERLAB_DEV: bool.default(false),
   /** Set when the server runs behind TLS, so the session cookie is marked Secure. */
   LAYERLAB_SECURE_COOKIES: bool.default(false),

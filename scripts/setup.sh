@@ -18,7 +18,8 @@ mkdir -p "$stamp_dir"
 when_changed() {
   local name=$1 inputs=$2; shift 2
   local hash
-  hash=$(eval "$inputs" | sha256sum | cut -c1-32)
+  # An input that is missing (no generated client yet on a fresh clone) only changes the hash.
+  hash=$( (eval "$inputs" 2>/dev/null || true) | sha256sum | cut -c1-32)
   if [ -f "$stamp_dir/$name" ] && [ "$(cat "$stamp_dir/$name")" = "$hash" ]; then return 0; fi
   "$@"
   echo "$hash" > "$stamp_dir/$name"
@@ -37,13 +38,16 @@ when_changed npm 'cat package-lock.json package.json' npm_install
 [ -d node_modules/next ] || npm_install
 
 prisma_generate() {
-  step "database client (prisma generate)"
+  step "database clients (prisma generate: SQLite and PostgreSQL)"
+  # One source schema; the PostgreSQL copy is derived from it (see prisma/README.md).
+  npx tsx scripts/derive-postgres-schema.ts
   # prisma generate does not run the schema engine; it only wants a path (see README, 'Database').
   local fake_engine=.data/setup/schema-engine-unused
   [ -x "$fake_engine" ] || { printf '#!/bin/sh\nexit 1\n' > "$fake_engine"; chmod +x "$fake_engine"; }
-  PRISMA_SCHEMA_ENGINE_BINARY="$PWD/$fake_engine" npx prisma generate >/dev/null
+  PRISMA_SCHEMA_ENGINE_BINARY="$PWD/$fake_engine" npx prisma generate --schema prisma/schema.prisma >/dev/null
+  PRISMA_SCHEMA_ENGINE_BINARY="$PWD/$fake_engine" npx prisma generate --schema prisma/postgresql/schema.prisma >/dev/null
 }
-when_changed prisma 'cat prisma/schema.prisma package-lock.json; ls server/db/generated 2>/dev/null' prisma_generate
+when_changed prisma 'cat prisma/schema.prisma prisma/postgresql/schema.prisma package-lock.json scripts/derive-postgres-schema.ts; ls server/db/generated/sqlite server/db/generated/postgresql 2>/dev/null' prisma_generate
 
 step "editor assets (Monaco, served locally)"
 bash scripts/monaco-assets.sh

@@ -5,8 +5,7 @@ import type { Config } from "@/lib/config";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
 import { getCourse } from "./content/course";
-import { sqliteFileFromUrl } from "./db/client";
-import { applyMigrations } from "./db/migrate";
+import { migrateDatabase } from "./db/migrate";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
 import { publishToLearner } from "./events/learner-event-bus";
 import { setRuntime, type LabRuntime } from "./runtime";
@@ -29,7 +28,7 @@ export function describeProgress(progress: SandboxProgress): { phase: string; me
 
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
 export async function startLab(config: Config, server: Server): Promise<{ stop(): Promise<void> }> {
-  applyMigrations(sqliteFileFromUrl(config.DATABASE_URL));
+  await migrateDatabase(config.DATABASE_URL);
   // A broken chapter file stops the start with its file and field named, instead of failing a learner later.
   await getCourse();
 

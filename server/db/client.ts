@@ -1,21 +1,44 @@
 import "server-only";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "./generated/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { DEFAULT_DATABASE_URL, dialectOf, sqliteFileFromUrl as fileFromUrl } from "./dialect";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { PrismaClient } from "./generated/sqlite/client";
+
+export type { PrismaClient } from "./generated/sqlite/client";
 
 /** The one Prisma client. Kept on globalThis so Next's bundled route handlers and the custom server share it. */
-const globalForDb = globalThis as unknown as { layerlabDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { layerlabDb?: { url: string; client: PrismaClient } };
 
-export function sqliteFileFromUrl(url: string): string {
-  if (!url.startsWith("file:")) throw new Error(`DATABASE_URL must be a file: URL for SQLite, got ${url}`);
-  return path.resolve(url.slice("file:".length));
+export function databaseUrl(): string {
+  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
 
+export function sqliteFileFromUrl(url: string): string {
+  return fileFromUrl(url, (p) => path.resolve(p));
+}
+
+function connect(url: string): PrismaClient {
+  if (dialectOf(url) === "sqlite") return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFileFromUrl(url) }) });
+  // A client generated for one provider refuses another provider's adapter, so PostgreSQL has its own
+  // client, generated from the same models (prisma/postgresql/schema.prisma): the API is the same.
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+}
+
+/** The client for DATABASE_URL: SQLite for a file: URL, PostgreSQL for postgres(ql)://. */
 export function db(): PrismaClient {
-  if (!globalForDb.layerlabDb) {
-    const url = process.env.DATABASE_URL ?? "file:.data/layerlab.db";
-    const adapter = new PrismaBetterSqlite3({ url: sqliteFileFromUrl(url) });
-    globalForDb.layerlabDb = new PrismaClient({ adapter });
+  const url = databaseUrl();
+  if (globalForDb.layerlabDb?.url !== url) {
+    // Only tests change DATABASE_URL while running (to run one suite against both databases).
+    void globalForDb.layerlabDb?.client.$disconnect();
+    globalForDb.layerlabDb = { url, client: connect(url) };
   }
-  return globalForDb.layerlabDb;
+  return globalForDb.layerlabDb.client;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const current = globalForDb.layerlabDb;
+  globalForDb.layerlabDb = undefined;
+  await current?.client.$disconnect();
 }

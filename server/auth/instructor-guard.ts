@@ -1,0 +1,63 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { adminExists } from "../db/instructors";
+import { findWorkshop, type Workshop } from "../db/workshops";
+import { INSTRUCTOR_COOKIE, instructorFromToken, type InstructorIdentity } from "./instructor-session";
+import { assertSameOrigin, HttpError } from "./request-guard";
+
+export type { InstructorIdentity } from "./instructor-session";
+export type { Workshop } from "../db/workshops";
+
+/** The instructor behind the current request (instructor cookie), or null. */
+export async function currentInstructor(): Promise<InstructorIdentity | null> {
+  const store = await cookies();
+  return instructorFromToken(store.get(INSTRUCTOR_COOKIE)?.value);
+}
+
+/**
+ * For instructor route handlers: a signed-in instructor, or HttpError 401. Pass the request so that
+ * anything but GET/HEAD is also refused when it comes from another site (403).
+ */
+export async function requireInstructor(request?: Request): Promise<InstructorIdentity> {
+  if (request && request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
+  const instructor = await currentInstructor();
+  if (!instructor) throw new HttpError(401, "Sign in as an instructor first.");
+  return instructor;
+}
+
+/** As requireInstructor, and the instructor must be the administrator (403 otherwise). */
+export async function requireAdmin(request?: Request): Promise<InstructorIdentity> {
+  const instructor = await requireInstructor(request);
+  if (instructor.role !== "admin") throw new HttpError(403, "Only the administrator can do this.");
+  return instructor;
+}
+
+/**
+ * The workshop, if the signed-in instructor owns it. Another instructor's workshop answers 404 exactly
+ * like a missing one, so its existence does not leak.
+ */
+export async function requireWorkshopOwner(
+  workshopId: string,
+  request?: Request,
+): Promise<{ instructor: InstructorIdentity; workshop: Workshop }> {
+  const instructor = await requireInstructor(request);
+  const workshop = await findWorkshop(workshopId);
+  if (!workshop || workshop.ownerId !== instructor.id) throw new HttpError(404, "No such workshop.");
+  return { instructor, workshop };
+}
+
+/** For instructor pages: the instructor, or a redirect to set-up (no administrator yet) or to sign-in. */
+export async function instructorForPage(): Promise<InstructorIdentity> {
+  const instructor = await currentInstructor();
+  if (instructor) return instructor;
+  redirect((await adminExists()) ? "/instructor/login" : "/instructor/setup");
+}
+
+/** For instructor pages about one workshop: the owner's view of it, or Next's 404 page. */
+export async function workshopForPage(workshopId: string): Promise<{ instructor: InstructorIdentity; workshop: Workshop }> {
+  const instructor = await instructorForPage();
+  const workshop = await findWorkshop(workshopId);
+  if (!workshop || workshop.ownerId !== instructor.id) notFound();
+  return { instructor, workshop };
+}
