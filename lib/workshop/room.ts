@@ -52,11 +52,14 @@ export const roomLearnerSchema = z.object({
   runs: z.array(roomCheckRunSchema),
 });
 
+/** The room keeps this many of each learner's latest check runs: the most a repeated failure can ask for. */
+export const RECENT_RUNS = 10;
+
 export const roomSettingsSchema = z.object({
   /** No step passed for this long: stuck. */
-  stuckAfterMinutes: z.number().positive(),
+  stuckAfterMinutes: z.number().positive().max(24 * 60),
   /** The same check failed this many runs in a row: stuck. */
-  repeatedFailures: z.number().int().min(2),
+  repeatedFailures: z.number().int().min(2).max(RECENT_RUNS),
 });
 
 export const roomSnapshotSchema = z.object({
@@ -77,10 +80,9 @@ export type RoomSnapshot = z.infer<typeof roomSnapshotSchema>;
 
 export const DEFAULT_ROOM_SETTINGS: RoomSettings = { stuckAfterMinutes: 10, repeatedFailures: 3 };
 
-/** How many recent runs per learner the room needs: enough to see a repeated failure, and a few steps' latest. */
-export function runsNeeded(settings: RoomSettings): number {
-  return Math.max(settings.repeatedFailures, 5);
-}
+/** What a dashboard's event stream carries: fresh facts about some learners (new members among them). */
+export const roomEventSchema = z.object({ type: z.literal("learners"), learners: z.array(roomLearnerSchema), now: z.number() });
+export type RoomEvent = z.infer<typeof roomEventSchema>;
 
 export type CellStatus = "passed" | "failing" | "not-started";
 

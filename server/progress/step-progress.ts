@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
+import { noteLearnerChanged } from "../workshop/room-feed";
 
 export interface StepState {
   stepId: string;
@@ -41,6 +42,8 @@ export async function recordStepVerdict(
     create: { learnerId, chapterId, stepId, passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: passed ? now : null },
     update: { passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: existing?.completedAt ?? (passed ? now : null) },
   });
+  // Every change of progress reaches the instructor's room view from here, whichever route made it.
+  noteLearnerChanged(learnerId);
 }
 
 export async function recordHintOpened(learnerId: string, chapterId: string, stepId: string, hintsOpened: number): Promise<void> {
@@ -49,6 +52,7 @@ export async function recordHintOpened(learnerId: string, chapterId: string, ste
     create: { learnerId, chapterId, stepId, hintsOpened },
     update: { hintsOpened: { set: hintsOpened } },
   });
+  noteLearnerChanged(learnerId);
 }
 
 export async function recordSolutionRevealed(learnerId: string, chapterId: string, stepId: string): Promise<void> {
@@ -57,4 +61,5 @@ export async function recordSolutionRevealed(learnerId: string, chapterId: strin
     create: { learnerId, chapterId, stepId, solutionRevealed: true },
     update: { solutionRevealed: true },
   });
+  noteLearnerChanged(learnerId);
 }
