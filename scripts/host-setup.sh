@@ -22,10 +22,12 @@ ll_require_root
 # Host packages. chromium is only for the e2e tests; curl for health checks;
 # arch-test lets mmdebstrap verify it can run arm64 binaries; catatonit is podman's --init;
 # apache2-utils (htpasswd) makes the lab registry's push password.
+# postgresql: the tests run the data layer against it too (scripts/postgres-for-tests.sh).
 HOST_PACKAGES=(
   podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables nftables kmod e2fsprogs util-linux
   catatonit qemu-user-static binfmt-support arch-test mmdebstrap debian-archive-keyring
   ca-certificates curl apache2-utils tmux jq chromium
+  postgresql
 )
 
 pkg_installed() {

@@ -2,7 +2,7 @@
  * Runs every suite (unit, integration with real sandboxes, e2e in Chromium), streams their output,
  * and ends with one line `N passed, N failed` summed over all of them.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
@@ -70,6 +70,24 @@ async function playwrightSuite(): Promise<Counts> {
   };
 }
 
+/**
+ * The data layer's integration tests run against PostgreSQL as well as SQLite: a throwaway cluster from
+ * Debian's package (scripts/postgres-for-tests.sh), started for the suite and stopped after it.
+ */
+async function withTestPostgres(suite: () => Promise<Counts>): Promise<Counts> {
+  try {
+    process.env.LAYERLAB_TEST_POSTGRES_URL = execFileSync("bash", ["scripts/postgres-for-tests.sh"], { encoding: "utf8" }).trim();
+  } catch {
+    // The suites that need it fail with the reason; the others still run.
+    console.error("could not start the test PostgreSQL cluster (see above)");
+  }
+  try {
+    return await suite();
+  } finally {
+    execFileSync("bash", ["scripts/postgres-for-tests.sh", "stop"], { stdio: "inherit" });
+  }
+}
+
 async function main(): Promise<void> {
   const suites: [string, () => Promise<Counts>][] = [
     ["unit", () => vitestSuite("unit")],
@@ -81,7 +99,7 @@ async function main(): Promise<void> {
   for (const [name, suite] of suites) {
     if (only.length && !only.includes(name)) continue;
     console.log(`\n=== ${name} tests ===`);
-    const counts = await suite();
+    const counts = name === "integration" ? await withTestPostgres(suite) : await suite();
     console.log(`=== ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ===`);
     total.passed += counts.passed;
     total.failed += counts.failed;

@@ -1,28 +1,16 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DIALECTS, useTestDatabase } from "../db/test-databases.test-support";
 
-// A real SQLite database, migrated the way the server migrates it.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "layerlab-session-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
-
-const { applyMigrations } = await import("../db/migrate");
+// A real database of each kind, migrated the way the server migrates it.
 const { db } = await import("../db/client");
 const session = await import("./learner-session");
 
-beforeAll(() => {
-  expect(applyMigrations(path.join(dir, "test.db"))).toEqual(["0001_init"]);
-});
-afterAll(async () => {
-  await db().$disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-describe("learner sessions", () => {
-  it("migrations are applied once", () => {
-    expect(applyMigrations(path.join(dir, "test.db"))).toEqual([]);
+describe.each(TEST_DIALECTS)("learner sessions on %s", (dialect) => {
+  let release: () => Promise<void>;
+  beforeAll(async () => {
+    release = (await useTestDatabase(dialect)).release;
   });
+  afterAll(() => release());
 
   it("a token finds its learner; a wrong or ended token finds nobody", async () => {
     const { learner, token } = await session.startLearnerSession("Ada");

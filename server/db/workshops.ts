@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { newJoinCode } from "@/lib/workshops/join-code";
+import { newJoinCode } from "@/lib/workshop/join-code";
 import { db } from "./client";
 import { isUniqueViolation } from "./unique-violation";
 
