@@ -15,6 +15,14 @@ import { z } from "zod";
 
 export const TERMINAL_PATH = "/ws/terminal";
 
+/**
+ * An instructor watching a learner's terminal read-only: `?workshop=<id>&learner=<id>`, the same protocol as a
+ * learner's tab, except that input and resizes are ignored.
+ */
+export const TERMINAL_WATCH_PATH = "/ws/terminal/watch";
+export const watchQuerySchema = z.object({ workshop: z.uuid(), learner: z.uuid() });
+export type WatchQuery = z.infer<typeof watchQuerySchema>;
+
 /** A control message longer than this is refused unread (an error reply; the connection goes on). */
 export const MAX_CONTROL_MESSAGE_BYTES = 4096;
 /** Clients split longer input (a big paste) into frames of at most this many bytes. */

@@ -21,6 +21,7 @@ let origin: string;
 let hub: TerminalHub;
 let gateway: TerminalGateway;
 const prompts: PromptEvent[] = [];
+const WORKSHOP = "6f1c7c3e-2b1a-4f5e-9d7a-0c1b2a3d4e5f";
 
 function startLab(): void {
   hub = new TerminalHub(
@@ -41,9 +42,12 @@ function startLab(): void {
     hub,
     allowedOrigins: [],
     authenticate: async (req) => {
-      const learner = /(?:^|; )test_learner=(\w+)/.exec(req.headers.cookie ?? "")?.[1];
+      const learner = /(?:^|; )test_learner=([\w-]+)/.exec(req.headers.cookie ?? "")?.[1];
       return learner ? { id: learner } : null;
     },
+    // The owner of WORKSHOP may watch its learners; the real check (instructor session, ownership, membership)
+    // is server/workshop/watch-access.ts.
+    authorizeWatch: async (req, query) => /(?:^|; )test_instructor=owner/.test(req.headers.cookie ?? "") && query.workshop === WORKSHOP,
     connection: { stallMs: 60_000 },
   });
 }
@@ -274,6 +278,57 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await expect.poll(() => Buffer.concat(seen).toString("utf8")).toContain("watched-9");
     stop();
     await client.close();
+  });
+
+  describe("an instructor watching through the gateway", () => {
+    const learner = "0b6f4a52-8d3e-4c1f-a2b7-5e9d8c7f6a10";
+    const watchUrl = (workshop = WORKSHOP) => `${url}/watch?workshop=${workshop}&learner=${learner}`;
+    const watch = (extra: Partial<TestClientOptions> = {}) =>
+      TerminalTestClient.connect({ url: watchUrl(), origin, cookie: "test_instructor=owner", cols: 40, rows: 10, ...extra });
+
+    it("sees the learner's screen and live output, but keystrokes and sizes from the watcher never reach the shell", async () => {
+      const own = await connect(learner);
+      await ready(own);
+      own.type("echo before-$((2*3))\r");
+      await own.waitForText("before-6");
+      const watcher = await watch();
+      await watcher.waitForMessage("ready");
+      await watcher.waitForText("before-6");
+
+      own.type("echo live-$((4*4))\r");
+      await watcher.waitForText("live-16");
+
+      watcher.type("echo hacked-$((6*7))\r");
+      expect((await watcher.waitForMessage("error")).message).toMatch(/read-only/);
+      watcher.control({ type: "resize", cols: 50, rows: 12 });
+      // The learner's next command runs after anything the watcher sent would have: neither arrived.
+      own.type("stty size; echo after-$((1+1))\r");
+      await own.waitForText("after-2");
+      expect(own.text).toContain("30 100");
+      expect(own.text).not.toContain("hacked-42");
+      await watcher.close();
+      await own.close();
+    });
+
+    it("waits for the learner's terminal when it is not open, and shows it once it is", async () => {
+      const other = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+      const watcher = await TerminalTestClient.connect({ url: `${url}/watch?workshop=${WORKSHOP}&learner=${other}`, origin, cookie: "test_instructor=owner" });
+      expect((await watcher.waitForMessage("status")).message).toMatch(/not open/);
+      const own = await connect(other);
+      await ready(own);
+      await watcher.waitForMessage("ready");
+      own.type("echo opened-$((5+5))\r");
+      await watcher.waitForText("opened-10");
+      await watcher.close();
+      await own.close();
+    });
+
+    it("is refused to anyone but the workshop's owner, for another workshop, or with a malformed query", async () => {
+      await expect(watch({ cookie: `test_learner=${learner}` })).rejects.toThrow("HTTP 403");
+      await expect(TerminalTestClient.connect({ url: watchUrl("00000000-0000-4000-8000-000000000000"), origin, cookie: "test_instructor=owner" })).rejects.toThrow("HTTP 403");
+      await expect(TerminalTestClient.connect({ url: `${url}/watch?workshop=x&learner=y`, origin, cookie: "test_instructor=owner" })).rejects.toThrow("HTTP 403");
+      await expect(watch({ origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
+    });
   });
 
   it("tells the tab when the learner's shell exits, and a new connection gets a new shell", async () => {

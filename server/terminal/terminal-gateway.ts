@@ -2,15 +2,17 @@ import "server-only";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { MAX_FRAME_BYTES, TERMINAL_PATH } from "@/lib/terminal-protocol";
+import { MAX_FRAME_BYTES, TERMINAL_PATH, TERMINAL_WATCH_PATH, watchQuerySchema, type WatchQuery } from "@/lib/terminal-protocol";
 import { learnerFromCookieHeader } from "@/server/auth/learner-session";
 import type { LabRuntime } from "@/server/runtime";
+import { instructorMayWatch } from "@/server/workshop/watch-access";
 import { isAllowedOrigin, parseAllowedOrigins } from "./origin-policy";
 import { DEFAULT_CONNECTION_OPTIONS, TerminalConnection, type ConnectionOptions } from "./terminal-connection";
 import type { TerminalHub } from "./terminal-hub";
+import { WatchConnection } from "./terminal-watch";
 
 export interface TerminalGateway {
-  /** Handles `upgrade` for TERMINAL_PATH; returns false (touching nothing) for any other path. */
+  /** Handles `upgrade` for TERMINAL_PATH and TERMINAL_WATCH_PATH; returns false (touching nothing) for any other path. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Closes every terminal socket (clients reconnect to the next server); the shells stay in the sandboxes. */
   close(): void;
@@ -23,6 +25,11 @@ export interface GatewayDeps {
   allowedOrigins: string[];
   /** The learner behind the request's session cookie, or null. */
   authenticate(req: IncomingMessage): Promise<{ id: string } | null>;
+  /**
+   * Whether the request comes from someone allowed to watch this learner's terminal read-only (the instructor who
+   * owns the workshop the learner is in). Without it, watching is refused.
+   */
+  authorizeWatch?(req: IncomingMessage, query: WatchQuery): Promise<boolean>;
   connection?: Partial<ConnectionOptions>;
 }
 
@@ -37,13 +44,36 @@ export function createTerminalGateway(deps: GatewayDeps): TerminalGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const connections = new Set<TerminalConnection>();
 
+  function upgradeWatch(req: IncomingMessage, socket: Duplex, head: Buffer, search: string): void {
+    const params = new URLSearchParams(search);
+    const query = watchQuerySchema.safeParse({ workshop: params.get("workshop"), learner: params.get("learner") });
+    if (!query.success || !deps.authorizeWatch) return refuse(socket, 403, "Forbidden");
+    deps
+      .authorizeWatch(req, query.data)
+      .then((allowed) => {
+        // One answer for "not signed in", "not your workshop" and "not in it": nothing about other rooms leaks.
+        if (!allowed) return refuse(socket, 403, "Forbidden");
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          new WatchConnection(ws, query.data.learner, deps.hub, { maxBufferedBytes: options.watermarks.high * 8, pingEveryMs: options.pingEveryMs });
+        });
+      })
+      .catch((error) => {
+        console.error("terminal watch upgrade failed:", error);
+        refuse(socket, 500, "Internal Server Error");
+      });
+  }
+
   return {
     handleUpgrade(req, socket, head) {
-      const path = (req.url ?? "").split("?")[0];
-      if (path !== TERMINAL_PATH) return false;
+      const [path, search] = (req.url ?? "").split("?");
+      if (path !== TERMINAL_PATH && path !== TERMINAL_WATCH_PATH) return false;
       socket.on("error", () => socket.destroy());
       if (!isAllowedOrigin(req.headers.origin, req.headers.host, deps.allowedOrigins)) {
         refuse(socket, 403, "Forbidden");
+        return true;
+      }
+      if (path === TERMINAL_WATCH_PATH) {
+        upgradeWatch(req, socket, head, search ?? "");
         return true;
       }
       deps
@@ -87,6 +117,7 @@ export function attachTerminalGateway(server: Server, runtime: LabRuntime): Term
     hub: runtime.terminals,
     allowedOrigins: parseAllowedOrigins(runtime.config.LAYERLAB_ORIGINS),
     authenticate: (req) => learnerFromCookieHeader(req.headers.cookie),
+    authorizeWatch: (req, query) => instructorMayWatch(req.headers.cookie, query),
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => gateway.handleUpgrade(req, socket, head));
   return gateway;

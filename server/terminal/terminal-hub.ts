@@ -120,14 +120,22 @@ export class TerminalHub {
    * It never starts a sandbox. `onData` is called synchronously; a slow consumer must bound its own buffer.
    */
   watch(learnerId: string, onData: (chunk: Uint8Array) => void): () => void {
-    const viewer: TerminalViewer = {
+    return this.watchWith(learnerId, {
       start: (info: AttachInfo) => {
         if (info.restore) onData(info.restore);
         for (const chunk of info.replay) onData(chunk);
       },
       output: onData,
       end: (_reason: DetachReason) => {},
-    };
+    });
+  }
+
+  /**
+   * As `watch`, for a viewer that wants to know when a new attachment starts (`start`, with the snapshot) and when
+   * one ends. The viewer never sets the size and never pauses the learner's shell: the session sees no size in
+   * its attach request and only the learner's tabs apply flow control.
+   */
+  watchWith(learnerId: string, viewer: TerminalViewer): () => void {
     let set = this.watchers.get(learnerId);
     if (!set) this.watchers.set(learnerId, (set = new Set()));
     set.add(viewer);
@@ -139,6 +147,12 @@ export class TerminalHub {
       const current = this.learners.get(learnerId)?.session;
       if (current) this.detach(learnerId, current, viewer);
     };
+  }
+
+  /** Whether the lab is attached to the learner's shell now (a watcher sees output only then). */
+  isAttached(learnerId: string): boolean {
+    const session = this.learners.get(learnerId)?.session;
+    return !!session && !session.ended;
   }
 
   /** For tests, benchmarks and health: what the terminals hold in memory right now. */

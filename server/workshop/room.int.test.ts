@@ -13,6 +13,8 @@ const { applyMigrations } = await import("../db/migrate");
 const { db } = await import("../db/client");
 const { recordHintOpened, recordStepVerdict } = await import("../progress/step-progress");
 const feed = await import("./room-feed");
+const { instructorMayWatch } = await import("./watch-access");
+const { startInstructorSession, INSTRUCTOR_COOKIE } = await import("../auth/instructor-session");
 
 const settings = { stuckAfterMinutes: 10, repeatedFailures: 3 };
 let workshopId = "";
@@ -57,6 +59,7 @@ function nextEvent(workshop: string, timeoutMs: number): Promise<RoomEvent> {
 beforeAll(async () => {
   applyMigrations(path.join(dir, "test.db"));
   await db().instructor.create({ data: { id: "inst", username: "inst", displayName: "Inst", role: "admin", passwordHash: "x" } });
+  await db().instructor.create({ data: { id: "other", username: "other", displayName: "Other", role: "instructor", passwordHash: "x" } });
   workshopId = await addWorkshop("inst", "Room");
   learners.push(await addLearner("Ada", workshopId), await addLearner("Bob", workshopId));
 });
@@ -114,5 +117,25 @@ describe("room feed", () => {
     await mine;
     stop();
     expect(heard).toEqual([]);
+  });
+});
+
+describe("watching a learner's terminal", () => {
+  const cookieOf = async (instructorId: string) => `${INSTRUCTOR_COOKIE}=${(await startInstructorSession(instructorId)).token}`;
+
+  it("is allowed to the workshop's owner for its learners, and audited", async () => {
+    const query = { workshop: workshopId, learner: learners[1] };
+    expect(await instructorMayWatch(await cookieOf("inst"), query)).toBe(true);
+    const trail = await db().auditEvent.findMany({ where: { workshopId, action: "learner.watch-terminal" } });
+    expect(trail.map((e) => JSON.parse(e.detail))).toContainEqual({ learnerId: learners[1] });
+  });
+
+  it("is refused to another instructor, for a learner of another room, and without a session", async () => {
+    expect(await instructorMayWatch(await cookieOf("other"), { workshop: workshopId, learner: learners[0] })).toBe(false);
+    const otherRoom = await addWorkshop("inst", "Elsewhere");
+    const stranger = await addLearner("Eve", otherRoom);
+    expect(await instructorMayWatch(await cookieOf("inst"), { workshop: workshopId, learner: stranger })).toBe(false);
+    expect(await instructorMayWatch(undefined, { workshop: workshopId, learner: learners[0] })).toBe(false);
+    expect(await instructorMayWatch(`${INSTRUCTOR_COOKIE}=forged`, { workshop: workshopId, learner: learners[0] })).toBe(false);
   });
 });
