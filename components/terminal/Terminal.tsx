@@ -4,7 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import type { SearchAddon } from "@xterm/addon-search";
 import type { Terminal as XTerm } from "@xterm/xterm";
 import { useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
-import { TERMINAL_PATH } from "@/lib/terminal-protocol";
+import { TERMINAL_PATH, TERMINAL_WATCH_PATH } from "@/lib/terminal-protocol";
 import styles from "./Terminal.module.css";
 import { TerminalLink, type LinkState } from "./terminal-link";
 import { terminalTheme } from "./terminal-theme";
@@ -19,6 +19,11 @@ interface TerminalProps {
   ref?: React.Ref<TerminalHandle>;
   /** Accessible name of the terminal region. */
   label?: string;
+  /**
+   * Watch a learner's terminal read-only instead (an instructor in their workshop): nothing typed here is sent,
+   * and this view's size never changes the learner's terminal.
+   */
+  watch?: { workshopId: string; learnerId: string };
 }
 
 const SEARCH_DECORATIONS = {
@@ -33,7 +38,7 @@ const SEARCH_DECORATIONS = {
  * give it a height, e.g. a flex column) and follows its size. Ctrl+Shift+F searches, Ctrl+Shift+C/V copy and
  * paste, selecting text copies it.
  */
-export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
+export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<XTerm | null>(null);
   const search = useRef<SearchAddon | null>(null);
@@ -46,6 +51,10 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
   // Until the shell has been shown once, a retry is shown as the start-up overlay, not as a banner over nothing.
   const [everReady, setEverReady] = useState(false);
+  const path = watch
+    ? `${TERMINAL_WATCH_PATH}?${new URLSearchParams({ workshop: watch.workshopId, learner: watch.learnerId })}`
+    : TERMINAL_PATH;
+  const readOnly = watch !== undefined;
 
   useImperativeHandle(
     ref,
@@ -88,7 +97,8 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
         fontFamily: '"DejaVu Sans Mono", "Liberation Mono", ui-monospace, Menlo, Consolas, monospace',
         fontSize: 13,
         lineHeight: 1.15,
-        cursorBlink: true,
+        cursorBlink: !readOnly,
+        disableStdin: readOnly,
         scrollback: 10_000,
         // The search box's match highlighting uses decorations.
         allowProposedApi: true,
@@ -133,7 +143,7 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
 
       const scheme = window.location.protocol === "https:" ? "wss" : "ws";
       let current: LinkState = { kind: "connecting", message: "Connecting to your sandbox…" };
-      const terminalLink = new TerminalLink(`${scheme}://${window.location.host}${TERMINAL_PATH}`, { cols: xterm.cols, rows: xterm.rows }, {
+      const terminalLink = new TerminalLink(`${scheme}://${window.location.host}${path}`, { cols: xterm.cols, rows: xterm.rows }, {
         state: (next) => {
           current = next;
           setState(next);
@@ -147,6 +157,7 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
       cleanups.push(() => terminalLink.dispose());
 
       xterm.onData((data) => {
+        if (readOnly) return;
         if (current.kind === "exited") {
           if (data === "\r") terminalLink.reconnect();
           return;
@@ -154,12 +165,14 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
         terminalLink.input(data);
       });
       // Mouse reports in some modes (vim with `set mouse=a`) arrive as binary strings.
-      xterm.onBinary((data) => terminalLink.input(Uint8Array.from(data, (c) => c.charCodeAt(0))));
-      xterm.onResize((size) => terminalLink.resize(size));
-      // The tab in use decides the shared shell's size.
-      const onFocus = () => terminalLink.resize({ cols: xterm.cols, rows: xterm.rows }, true);
-      xterm.textarea?.addEventListener("focus", onFocus);
-      cleanups.push(() => xterm.textarea?.removeEventListener("focus", onFocus));
+      if (!readOnly) {
+        xterm.onBinary((data) => terminalLink.input(Uint8Array.from(data, (c) => c.charCodeAt(0))));
+        xterm.onResize((size) => terminalLink.resize(size));
+        // The tab in use decides the shared shell's size.
+        const onFocus = () => terminalLink.resize({ cols: xterm.cols, rows: xterm.rows }, true);
+        xterm.textarea?.addEventListener("focus", onFocus);
+        cleanups.push(() => xterm.textarea?.removeEventListener("focus", onFocus));
+      }
 
       let frame = 0;
       const observer = new ResizeObserver(() => {
@@ -197,7 +210,7 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
       search.current = null;
       link.current = null;
     };
-  }, [openSearch]);
+  }, [openSearch, path, readOnly]);
 
   function find(direction: "next" | "previous") {
     if (!search.current || !query) return;
@@ -215,7 +228,7 @@ export function Terminal({ ref, label = "Terminal" }: TerminalProps) {
 
   const overlay = state.kind === "connecting" || state.kind === "exited" || state.kind === "evicted" || (state.kind === "reconnecting" && !everReady);
   return (
-    <div className={styles.root} data-terminal-state={state.kind} role="region" aria-label={label}>
+    <div className={styles.root} data-terminal-state={state.kind} data-read-only={readOnly || undefined} role="region" aria-label={label}>
       <div ref={host} className={styles.host} />
 
       {state.kind === "reconnecting" && everReady && (

@@ -1,0 +1,92 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import { mergeLearners, roomEventSchema, roomSnapshotSchema, roomView, type RoomSettings, type RoomSnapshot, type RoomView } from "@/lib/workshop/room";
+
+/** A full reload this often catches what no event announces (a learner joining, time passing for "idle"). */
+const RESYNC_MS = 30_000;
+/** The clock ticks the view this often, so "idle for N min" and "last active" stay true between events. */
+const TICK_MS = 15_000;
+
+export interface RoomState {
+  snapshot: RoomSnapshot | null;
+  view: RoomView | null;
+  error: string | null;
+  /** The live event stream is connected. */
+  live: boolean;
+  /** Server time now, estimated from the last snapshot or event. */
+  now: number;
+}
+
+export function roomQuery(settings: RoomSettings): string {
+  return new URLSearchParams({ stuckAfter: String(settings.stuckAfterMinutes), repeated: String(settings.repeatedFailures) }).toString();
+}
+
+/**
+ * The live room: a snapshot from the room route, then fresh facts per learner from the event stream merged in,
+ * and a periodic full reload. Everything shown is computed from these facts by lib/workshop/room.
+ */
+export function useRoom(workshopId: string, settings: RoomSettings): RoomState {
+  const [snapshot, setSnapshot] = useState<RoomSnapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
+  // Server time minus browser time: idle times come out right even with a wrong browser clock.
+  const [skew, setSkew] = useState(0);
+  const [tick, setTick] = useState(() => Date.now());
+  const query = roomQuery(settings);
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = async () => {
+      try {
+        const response = await fetch(`/api/instructor/workshops/${workshopId}/room?${query}`, { cache: "no-store" });
+        const body: unknown = await response.json();
+        if (cancelled) return;
+        if (!response.ok) {
+          setError((body as { error?: string }).error ?? `The room could not be loaded (${response.status}).`);
+          return;
+        }
+        const parsed = roomSnapshotSchema.parse(body);
+        setSkew(parsed.now - Date.now());
+        setSnapshot(parsed);
+        setError(null);
+      } catch {
+        if (!cancelled) setError("The room could not be loaded; retrying.");
+      }
+    };
+    void load();
+    const resync = setInterval(() => void load(), RESYNC_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(resync);
+    };
+  }, [workshopId, query]);
+
+  useEffect(() => {
+    const source = new EventSource(`/api/instructor/workshops/${workshopId}/events`);
+    source.onopen = () => setLive(true);
+    source.onerror = () => setLive(false);
+    source.onmessage = (message) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      const parsed = roomEventSchema.safeParse(raw);
+      if (!parsed.success) return;
+      setSkew(parsed.data.now - Date.now());
+      setSnapshot((current) => (current ? mergeLearners(current, parsed.data.learners, parsed.data.now) : current));
+    };
+    return () => source.close();
+  }, [workshopId]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setTick(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
+
+  const now = Math.max(tick + skew, snapshot?.now ?? 0);
+  const view = useMemo(() => (snapshot ? roomView({ ...snapshot, settings, now }) : null), [snapshot, settings, now]);
+  return { snapshot, view, error, live, now };
+}
