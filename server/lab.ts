@@ -14,6 +14,7 @@ import { createPodmanDriver } from "./sandbox/podman-driver";
 import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
+import { noteLearnerActivity } from "./workshop/room-feed";
 
 const PROGRESS_TEXT: Record<SandboxProgress["phase"], { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
@@ -50,7 +51,11 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
         const acquired = await sandboxes.acquire(learnerId, onProgress && ((p) => onProgress(describeProgress(p))));
         return { id: acquired.sandboxId };
       },
-      touch: (learnerId) => sandboxes.touch(learnerId),
+      touch: (learnerId) => {
+        sandboxes.touch(learnerId);
+        // Typing is the room view's "last active".
+        noteLearnerActivity(learnerId);
+      },
     },
   });
 
