@@ -18,6 +18,10 @@ export const learnerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("checking"), chapterId: z.string(), stepId: z.string() }),
   z.object({ type: z.literal("verdict"), chapterId: z.string(), stepId: z.string(), verdict: stepVerdictViewSchema }),
   z.object({ type: z.literal("message"), text: z.string(), from: z.string() }),
+  /** The instructor's message to the whole workshop room. */
+  z.object({ type: z.literal("broadcast"), id: z.number(), text: z.string(), from: z.string() }),
+  /** The learner's workshop changed what they may open (chapters locked or unlocked) or ended: pages refresh. */
+  z.object({ type: z.literal("room"), change: z.enum(["chapters", "ended"]) }),
 ]);
 
 export type LearnerEvent = z.infer<typeof learnerEventSchema>;

@@ -2,6 +2,7 @@ import "server-only";
 import { createServer } from "node:http";
 import next from "next";
 import { ConfigError, parseConfig } from "@/lib/config";
+import { PEER_HEADER } from "./auth/peer-header";
 import { ContentError } from "./content/course";
 import { startLab } from "./lab";
 
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => handle(req, res));
+  const server = createServer((req, res) => {
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
+    return handle(req, res);
+  });
   const lab = await startLab(config, server);
   if (config.LAYERLAB_DEV) {
     const upgrade = app.getUpgradeHandler();

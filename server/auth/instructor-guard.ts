@@ -4,13 +4,18 @@ import { notFound, redirect } from "next/navigation";
 import { adminExists } from "../db/instructors";
 import { findWorkshop, type Workshop } from "../db/workshops";
 import { INSTRUCTOR_COOKIE, instructorFromToken, type InstructorIdentity } from "./instructor-session";
+import { cookieFromHeader } from "./cookie-header";
 import { assertSameOrigin, HttpError } from "./request-guard";
 
 export type { InstructorIdentity } from "./instructor-session";
 export type { Workshop } from "../db/workshops";
 
-/** The instructor behind the current request (instructor cookie), or null. */
-export async function currentInstructor(): Promise<InstructorIdentity | null> {
+/**
+ * The instructor behind the current request (instructor cookie), or null. Route handlers pass their
+ * request (read directly, so they also run outside Next's request scope, as in tests); pages pass nothing.
+ */
+export async function currentInstructor(request?: Request): Promise<InstructorIdentity | null> {
+  if (request) return instructorFromToken(cookieFromHeader(request.headers.get("cookie"), INSTRUCTOR_COOKIE));
   const store = await cookies();
   return instructorFromToken(store.get(INSTRUCTOR_COOKIE)?.value);
 }
@@ -21,7 +26,7 @@ export async function currentInstructor(): Promise<InstructorIdentity | null> {
  */
 export async function requireInstructor(request?: Request): Promise<InstructorIdentity> {
   if (request && request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
-  const instructor = await currentInstructor();
+  const instructor = await currentInstructor(request);
   if (!instructor) throw new HttpError(401, "Sign in as an instructor first.");
   return instructor;
 }
@@ -33,6 +38,9 @@ export async function requireAdmin(request?: Request): Promise<InstructorIdentit
   return instructor;
 }
 
+/** Workshop ids are UUIDs; anything else is not looked up. */
+const WORKSHOP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * The workshop, if the signed-in instructor owns it. Another instructor's workshop answers 404 exactly
  * like a missing one, so its existence does not leak.
@@ -42,7 +50,7 @@ export async function requireWorkshopOwner(
   request?: Request,
 ): Promise<{ instructor: InstructorIdentity; workshop: Workshop }> {
   const instructor = await requireInstructor(request);
-  const workshop = await findWorkshop(workshopId);
+  const workshop = WORKSHOP_ID.test(workshopId) ? await findWorkshop(workshopId) : null;
   if (!workshop || workshop.ownerId !== instructor.id) throw new HttpError(404, "No such workshop.");
   return { instructor, workshop };
 }
@@ -57,7 +65,7 @@ export async function instructorForPage(): Promise<InstructorIdentity> {
 /** For instructor pages about one workshop: the owner's view of it, or Next's 404 page. */
 export async function workshopForPage(workshopId: string): Promise<{ instructor: InstructorIdentity; workshop: Workshop }> {
   const instructor = await instructorForPage();
-  const workshop = await findWorkshop(workshopId);
+  const workshop = WORKSHOP_ID.test(workshopId) ? await findWorkshop(workshopId) : null;
   if (!workshop || workshop.ownerId !== instructor.id) notFound();
   return { instructor, workshop };
 }

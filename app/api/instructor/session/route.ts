@@ -1,0 +1,28 @@
+import { loginSchema } from "@/lib/validations/instructor";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import { cookieFromHeader, secureCookies } from "@/server/auth/cookie-header";
+import { signIn } from "@/server/auth/instructor-accounts";
+import { clearedInstructorCookie, endInstructorSession, INSTRUCTOR_COOKIE, instructorSessionCookie } from "@/server/auth/instructor-session";
+import { clientAddress } from "@/server/auth/rate-limit";
+import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
+
+/** Instructor sign-in. */
+export async function POST(request: Request): Promise<Response> {
+  return jsonRoute(async () => {
+    assertSameOrigin(request);
+    const body = await parseJsonBody(request, loginSchema);
+    if (!body.ok) return Response.json({ error: body.error }, { status: 400 });
+    const { instructor, token, expiresAt } = await signIn(body.data.username, body.data.password, clientAddress(request));
+    return Response.json({ instructor }, { headers: { "set-cookie": instructorSessionCookie(token, expiresAt, secureCookies()) } });
+  });
+}
+
+/** Sign-out: the session ends on the server too, not only in this browser. */
+export async function DELETE(request: Request): Promise<Response> {
+  return jsonRoute(async () => {
+    assertSameOrigin(request);
+    const token = cookieFromHeader(request.headers.get("cookie"), INSTRUCTOR_COOKIE);
+    if (token) await endInstructorSession(token);
+    return new Response(null, { status: 204, headers: { "set-cookie": clearedInstructorCookie() } });
+  });
+}

@@ -1,0 +1,17 @@
+import { newInstructorSchema } from "@/lib/validations/instructor";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import { secureCookies } from "@/server/auth/cookie-header";
+import { setUpAdministrator } from "@/server/auth/instructor-accounts";
+import { instructorSessionCookie } from "@/server/auth/instructor-session";
+import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
+
+/** First run only: creates the administrator and signs them in. Once one exists, 409. */
+export async function POST(request: Request): Promise<Response> {
+  return jsonRoute(async () => {
+    assertSameOrigin(request);
+    const body = await parseJsonBody(request, newInstructorSchema);
+    if (!body.ok) return Response.json({ error: body.error }, { status: 400 });
+    const { instructor, token, expiresAt } = await setUpAdministrator(body.data);
+    return Response.json({ instructor }, { status: 201, headers: { "set-cookie": instructorSessionCookie(token, expiresAt, secureCookies()) } });
+  });
+}

@@ -1,0 +1,78 @@
+import "server-only";
+import type { NewWorkshopInput } from "@/lib/validations/workshop";
+import type { InstructorIdentity } from "../auth/instructor-session";
+import { HttpError } from "../auth/request-guard";
+import { getCourse } from "../content/course";
+import { recordAudit } from "../db/audit";
+import { saveWorkshopMessage } from "../db/workshop-messages";
+import { createWorkshop, markWorkshopEnded, membersOf, setLockedChapters, type Workshop } from "../db/workshops";
+import { publishToLearner } from "../events/learner-event-bus";
+import { getRuntime } from "../runtime";
+
+/**
+ * What an instructor does to their workshop. Callers have checked ownership (requireWorkshopOwner);
+ * every action here writes an audit event.
+ */
+
+export async function createWorkshopFor(instructor: InstructorIdentity, input: NewWorkshopInput): Promise<Workshop> {
+  const course = await getCourse();
+  const known = new Set(course.chapters.map((c) => c.id));
+  const unknown = input.chapterIds.filter((id) => !known.has(id));
+  if (unknown.length) throw new HttpError(400, `Unknown chapter: ${unknown.join(", ")}.`);
+  // Course order, whatever order the form sent, and each chapter once.
+  const chapterIds = course.chapters.map((c) => c.id).filter((id) => input.chapterIds.includes(id));
+  const workshop = await createWorkshop({ ...input, chapterIds, ownerId: instructor.id });
+  await recordAudit({
+    actorId: instructor.id,
+    workshopId: workshop.id,
+    action: "workshop.create",
+    detail: { title: workshop.title, chapterIds, capacity: workshop.capacity, startsAt: workshop.startsAt, endsAt: workshop.endsAt },
+  });
+  return workshop;
+}
+
+function assertNotEnded(workshop: Workshop): void {
+  if (workshop.endedAt) throw new HttpError(409, "This workshop has ended.");
+}
+
+async function publishToRoom(workshopId: string, event: Parameters<typeof publishToLearner>[1]): Promise<number> {
+  const members = await membersOf(workshopId);
+  for (const m of members) publishToLearner(m.learnerId, event);
+  return members.length;
+}
+
+export async function setChapterLocked(instructor: InstructorIdentity, workshop: Workshop, chapterId: string, locked: boolean): Promise<Workshop> {
+  assertNotEnded(workshop);
+  if (!workshop.chapterIds.includes(chapterId)) throw new HttpError(400, `This workshop does not cover the chapter "${chapterId}".`);
+  const next = new Set(workshop.lockedChapterIds);
+  if (locked) next.add(chapterId);
+  else next.delete(chapterId);
+  const updated = await setLockedChapters(workshop.id, workshop.chapterIds.filter((id) => next.has(id)));
+  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: locked ? "workshop.lock" : "workshop.unlock", detail: { chapterId } });
+  await publishToRoom(workshop.id, { type: "room", change: "chapters" });
+  return updated;
+}
+
+export async function broadcastToRoom(instructor: InstructorIdentity, workshop: Workshop, text: string): Promise<{ recipients: number }> {
+  assertNotEnded(workshop);
+  const message = await saveWorkshopMessage({ workshopId: workshop.id, text });
+  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.broadcast", detail: { messageId: message.id, text } });
+  const recipients = await publishToRoom(workshop.id, { type: "broadcast", id: message.id, text, from: instructor.displayName });
+  return { recipients };
+}
+
+/**
+ * Ends the workshop: no more joins, locks lifted, and every member's sandbox released (destroyed) so the
+ * host's memory comes back at once instead of after the idle timeout. Progress stays in the database.
+ */
+export async function endWorkshop(instructor: InstructorIdentity, workshop: Workshop): Promise<{ released: number; failed: number }> {
+  if (!(await markWorkshopEnded(workshop.id))) throw new HttpError(409, "This workshop has ended already.");
+  const members = await membersOf(workshop.id);
+  const { sandboxes } = getRuntime();
+  const results = await Promise.allSettled(members.map((m) => sandboxes.release(m.learnerId)));
+  const failed = results.filter((r) => r.status === "rejected").length;
+  for (const [i, r] of results.entries()) if (r.status === "rejected") console.error(`releasing the sandbox of learner ${members[i].learnerId}:`, r.reason);
+  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.end", detail: { members: members.length, released: members.length - failed, failed } });
+  for (const m of members) publishToLearner(m.learnerId, { type: "room", change: "ended" });
+  return { released: members.length - failed, failed };
+}
