@@ -39,12 +39,11 @@ export async function learnerFromToken(token: string | undefined): Promise<Learn
   return session.learner;
 }
 
-/** A cookie's value from a raw Cookie header (WebSocket upgrades have no Next request): the learner's by default. */
-export function tokenFromCookieHeader(cookieHeader: string | undefined | null, cookieName = SESSION_COOKIE): string | undefined {
+export function tokenFromCookieHeader(cookieHeader: string | undefined | null): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === cookieName) return decodeURIComponent(rest.join("="));
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
   }
   return undefined;
 }

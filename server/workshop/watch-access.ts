@@ -1,7 +1,7 @@
 import "server-only";
 import type { WatchQuery } from "@/lib/terminal-protocol";
+import { cookieFromHeader } from "../auth/cookie-header";
 import { INSTRUCTOR_COOKIE, instructorFromToken } from "../auth/instructor-session";
-import { tokenFromCookieHeader } from "../auth/learner-session";
 import { recordAudit } from "../db/audit";
 import { findWorkshop, isMember } from "../db/workshops";
 
@@ -11,7 +11,7 @@ import { findWorkshop, isMember } from "../db/workshops";
  * (The terminal gateway runs outside Next's request scope, hence the raw header.)
  */
 export async function instructorMayWatch(cookieHeader: string | undefined, query: WatchQuery): Promise<boolean> {
-  const instructor = await instructorFromToken(tokenFromCookieHeader(cookieHeader, INSTRUCTOR_COOKIE));
+  const instructor = await instructorFromToken(cookieFromHeader(cookieHeader, INSTRUCTOR_COOKIE));
   if (!instructor) return false;
   const workshop = await findWorkshop(query.workshop);
   if (!workshop || workshop.ownerId !== instructor.id || !(await isMember(workshop.id, query.learner))) return false;
