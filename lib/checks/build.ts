@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fail, parseJsonStream, pass, quote, tail, type CheckResult, type CommandOutput } from "./check-result";
-import { checkBase, pattern, sandboxPath } from "./spec-fields";
+import { checkBase, imageRef, pattern, sandboxPath } from "./spec-fields";
 
 /** Checks that run a build of their own in the sandbox and read what it did. */
 
@@ -18,6 +18,12 @@ export const buildSpecs = [
       ...buildInput,
       target: z.string().min(1).optional(),
       buildArgs: z.record(z.string(), z.string()).optional(),
+      /**
+       * Keep the result as this image (`-t`), for the checks after it to run: a drill judges the image the
+       * learner's project builds, not one the learner may have built from an older version.
+       */
+      tag: imageRef.optional(),
+      platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/).optional(),
     })
     .strict(),
   z

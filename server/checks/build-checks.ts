@@ -5,9 +5,10 @@ import { BUILD_MS, type Check, type SpecOf } from "./check";
 /**
  * Builds the checks run themselves. They export nothing (`--output type=cacheonly`): the learner's
  * images and tags stay as they are, and the build cache they fill is the learner's cache anyway.
+ * Only a check that names a tag keeps its result, under that tag.
  */
-function buildArgs(dockerfile: string, context: string, extra: string[]): string[] {
-  return ["build", "--output", "type=cacheonly", "-f", dockerfile, ...extra, context];
+function buildArgs(dockerfile: string, context: string, extra: string[], tag?: string): string[] {
+  return ["build", ...(tag ? ["-t", tag] : ["--output", "type=cacheonly"]), "-f", dockerfile, ...extra, context];
 }
 
 const buildSucceeds: Check<SpecOf<"build-succeeds">> = {
@@ -15,9 +16,10 @@ const buildSucceeds: Check<SpecOf<"build-succeeds">> = {
     const extra = [
       "--progress=plain",
       ...(spec.target ? ["--target", spec.target] : []),
+      ...(spec.platform ? ["--platform", spec.platform] : []),
       ...Object.entries(spec.buildArgs ?? {}).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
     ];
-    const build = await sandbox.docker(buildArgs(sandbox.path(spec.dockerfile), sandbox.path(spec.context), extra), BUILD_MS);
+    const build = await sandbox.docker(buildArgs(sandbox.path(spec.dockerfile), sandbox.path(spec.context), extra, spec.tag), BUILD_MS);
     return judgeBuildSucceeds(spec, build);
   },
 };

@@ -18,9 +18,7 @@ export interface CheckOutcome {
   durationMs: number;
 }
 
-export interface StepVerdict {
-  chapterId: string;
-  stepId: string;
+export interface ChecksVerdict {
   passed: boolean;
   /** One line for the progress record: all passed, or the first failure in the learner's terms. */
   summary: string;
@@ -28,6 +26,11 @@ export interface StepVerdict {
   /** ok, or why nothing more could be checked. */
   sandbox: "ok" | "unreachable" | "docker-unavailable";
   durationMs: number;
+}
+
+export interface StepVerdict extends ChecksVerdict {
+  chapterId: string;
+  stepId: string;
 }
 
 const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks };
@@ -38,13 +41,18 @@ const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buil
  * a dead sandbox or a stopped Docker engine is a verdict too.
  */
 export async function runStepChecks(exec: SandboxExec, chapter: Chapter, step: Step): Promise<StepVerdict> {
+  return { chapterId: chapter.id, stepId: step.id, ...(await runChecks(exec, chapter.workdir, step.checks, `${chapter.id}/${step.id}`)) };
+}
+
+/** Runs SPECS in order in the sandbox, relative paths under WORKDIR; the same rules as a step's checks. LABEL names them in the log. */
+export async function runChecks(exec: SandboxExec, workdir: string, specs: CheckSpec[], label: string): Promise<ChecksVerdict> {
   const started = Date.now();
-  const sandbox = createCheckSandbox(exec, chapter.workdir);
+  const sandbox = createCheckSandbox(exec, workdir);
   const outcomes: CheckOutcome[] = [];
-  let state: StepVerdict["sandbox"] = "ok";
+  let state: ChecksVerdict["sandbox"] = "ok";
   let blocker: CheckOutcome | undefined;
 
-  for (const spec of step.checks) {
+  for (const spec of specs) {
     if (blocker) {
       outcomes.push({ id: spec.id, title: spec.title, status: "skipped", message: `Waiting for: ${blocker.title}`, durationMs: 0 });
       continue;
@@ -61,7 +69,7 @@ export async function runStepChecks(exec: SandboxExec, chapter: Chapter, step: S
         state = "docker-unavailable";
         result = { passed: false, message: "Docker in your sandbox is not answering (it may still be starting). Try again in a few seconds; if it stays like this, reload the page." };
       } else {
-        console.error(`check ${chapter.id}/${step.id}/${spec.id} failed to run:`, error);
+        console.error(`check ${label}/${spec.id} failed to run:`, error);
         result = { passed: false, message: `The lab could not run this check: ${error instanceof Error ? error.message : String(error)}` };
       }
     }
@@ -79,8 +87,6 @@ export async function runStepChecks(exec: SandboxExec, chapter: Chapter, step: S
 
   const passed = !blocker;
   return {
-    chapterId: chapter.id,
-    stepId: step.id,
     passed,
     summary: passed ? `All ${outcomes.length} check${outcomes.length === 1 ? "" : "s"} passed.` : `${blocker!.title}: ${blocker!.message}`,
     checks: outcomes,

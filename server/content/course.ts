@@ -67,7 +67,7 @@ async function loadChapter(folder: string): Promise<Chapter> {
   return { id: yaml.id, title: yaml.title, summary: yaml.summary, order: name.order, workdir: yaml.workdir, files, steps };
 }
 
-async function readText(absolute: string, contentFile: string, field: string): Promise<string> {
+export async function readText(absolute: string, contentFile: string, field: string): Promise<string> {
   try {
     return await readFile(absolute, "utf8");
   } catch (error) {
@@ -77,7 +77,7 @@ async function readText(absolute: string, contentFile: string, field: string): P
 }
 
 /** Every file under DIR, relative to it; none when DIR does not exist. */
-async function listFiles(dir: string): Promise<string[]> {
+export async function listFiles(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
     return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
@@ -88,7 +88,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** `steps[2].checks[0].maxMb: expected number, received string` */
-function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
   return `${where || "(top level)"}: ${issue.message.replace(/^Invalid input: /, "")}`;
 }

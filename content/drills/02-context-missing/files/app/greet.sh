@@ -1,0 +1,3 @@
+#!/bin/sh
+cat /etc/{{app}}/banner.txt
+echo "{{app}} ready"

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+. /app/config/app.conf
+echo "$NAME listening on $PORT"

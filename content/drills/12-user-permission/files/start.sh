@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+date > /app/data/last-start
+echo "{{app}} saved its state as $(id -un)"

@@ -1,0 +1,2 @@
+docker build -q -t drill/{{app}} .
+bash run.sh

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Starts (or restarts) the site.
+docker rm -f {{app}} >/dev/null 2>&1 || true
+docker run -d --name {{app}} -p {{hostPort}}:{{port}} drill/{{app}}
