@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { bakeSpecs } from "./bake-file";
 import { buildSpecs } from "./build";
 import { containerSpecs } from "./containers";
 import { dockerfileSpecs } from "./dockerfile-rules";
 import { httpSpecs } from "./http-probe";
 import { imageConfigSpecs } from "./image-config";
 import { imageLayerSpecs } from "./image-layers";
+import { layerFileSpecs } from "./layer-files";
 import { registrySpecs } from "./registry-manifest";
 import { fileSpecs } from "./sandbox-file";
 
@@ -12,7 +14,9 @@ import { fileSpecs } from "./sandbox-file";
 export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...imageConfigSpecs,
   ...imageLayerSpecs,
+  ...layerFileSpecs,
   ...buildSpecs,
+  ...bakeSpecs,
   ...containerSpecs,
   ...httpSpecs,
   ...registrySpecs,

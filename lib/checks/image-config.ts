@@ -40,6 +40,8 @@ const inspectSchema = z.array(
   z.object({
     Id: z.string(),
     RepoTags: z.array(z.string()).nullish(),
+    /** Picks the platform's manifest out of an index (layer-files). */
+    Architecture: z.string().nullish(),
     Config: z
       .object({
         User: z.string().nullish(),

@@ -1,4 +1,5 @@
 import "server-only";
+import { judgeBakeTarget } from "@/lib/checks/bake-file";
 import { judgeBuildCache, judgeBuildSucceeds } from "@/lib/checks/build";
 import { BUILD_MS, type Check, type SpecOf } from "./check";
 
@@ -56,4 +57,11 @@ const buildCache: Check<SpecOf<"build-cache">> = {
   },
 };
 
-export const buildChecks = { "build-succeeds": buildSucceeds, "build-cache": buildCache };
+// Bake resolves a file's contexts from the folder it runs in, so it runs in the file's folder.
+const PRINT_BAKE = 'cd "$(dirname "$1")" && exec docker buildx bake -f "$(basename "$1")" --print "${@:2}"';
+
+const bakeTarget: Check<SpecOf<"bake-target">> = {
+  run: async (spec, sandbox) => judgeBakeTarget(spec, await sandbox.bash(PRINT_BAKE, [sandbox.path(spec.file), ...(spec.target ? [spec.target] : [])])),
+};
+
+export const buildChecks = { "build-succeeds": buildSucceeds, "build-cache": buildCache, "bake-target": bakeTarget };

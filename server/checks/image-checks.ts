@@ -1,6 +1,7 @@
 import "server-only";
-import { judgeImageConfig, type ImageEvidence } from "@/lib/checks/image-config";
+import { judgeImageConfig, readInspectedImage, type ImageEvidence } from "@/lib/checks/image-config";
 import { judgeImageLayers } from "@/lib/checks/image-layers";
+import { judgeLayerFiles, LISTING_MARK, LISTING_MISSING, parseImageLayers, selectLayers } from "@/lib/checks/layer-files";
 import type { Check, CheckSandbox, SpecOf } from "./check";
 
 /** Evidence about one image; the tag list only when the image is missing, to name near misses. */
@@ -23,6 +24,45 @@ const imageSize: Check<SpecOf<"image-size">> = {
   },
 };
 
+// Layers are read from the engine's content store, where the rootless engine keeps every blob of
+// an image as a file named by its digest: `docker image save` would copy the whole image (three
+// seconds for a Node base) to read one small layer. The store is the learner's own files.
+const CONTENT_STORE = "$HOME/.local/share/docker/containerd/daemon/io.containerd.content.v1.content/blobs/sha256";
+
+// Args: the image's id (an index or a manifest) and its architecture. Prints the manifest and the
+// config, one JSON document a line.
+const READ_MANIFEST = `
+set -eu
+blob() { cat "${CONTENT_STORE}/\${1#sha256:}"; }
+top=$(blob "$1")
+if jq -e 'has("manifests")' >/dev/null <<<"$top"; then
+  top=$(blob "$(jq -r --arg a "$2" '[.manifests[] | select(.platform.architecture == $a)][0].digest' <<<"$top")")
+fi
+jq -c . <<<"$top"
+blob "$(jq -r .config.digest <<<"$top")" | jq -c .
+`;
+
+// Args: layer digests. Prints each layer's paths after a mark line (tar reads gzip or plain alike).
+const LIST_LAYERS = `
+for d in "$@"; do
+  f="${CONTENT_STORE}/\${d#sha256:}"
+  if [ -r "$f" ]; then echo "${LISTING_MARK}$d"; tar -tf "$f"; else echo "${LISTING_MARK}$d ${LISTING_MISSING}"; fi
+done
+`;
+
+const layerFiles: Check<SpecOf<"layer-files">> = {
+  run: async (spec, sandbox) => {
+    const evidence = await inspectImage(sandbox, spec.image);
+    const image = evidence.inspect.exitCode === 0 ? readInspectedImage(spec.image, evidence) : null;
+    if (!image || "passed" in image) return judgeLayerFiles(spec, evidence);
+    const blobs = await sandbox.bash(READ_MANIFEST, [image.Id, image.Architecture ?? "amd64"]);
+    const layers = blobs.exitCode === 0 ? parseImageLayers(blobs.stdout) : null;
+    if (!layers) return judgeLayerFiles(spec, { ...evidence, blobs });
+    const listings = await sandbox.bash(LIST_LAYERS, selectLayers(spec, layers).map((l) => l.digest));
+    return judgeLayerFiles(spec, { ...evidence, blobs, listings });
+  },
+};
+
 export const imageChecks = {
   "image-exists": imageConfig,
   "image-label": imageConfig,
@@ -40,4 +80,5 @@ export const imageChecks = {
       return judgeImageLayers(spec, { ...evidence, history });
     },
   } satisfies Check<SpecOf<"layer-size">>,
+  "layer-files": layerFiles,
 };

@@ -1,0 +1,2 @@
+# Built without the tag, and never saved.
+docker image build -t example/inside .
