@@ -77,8 +77,11 @@ describe("layer-files checks", () => {
     );
     expect(judgeLayerFiles(spec({ step: "^WORKDIR", lacks: "secret\\.txt$" }), evidence)).toMatchObject({
       passed: true,
-      message: "No file matching /secret\\.txt$/ in layer 2 (made by `WORKDIR /app`).",
+      message: "Layer 2 (made by `WORKDIR /app`) holds no file matching /secret\\.txt$/.",
     });
+    expect(judgeLayerFiles(spec({ step: "^(WORKDIR|RUN)", lacks: "^app/secret\\.txt$" }), evidence).message).toBe(
+      "None of layers 2, 4 (made by steps matching /^(WORKDIR|RUN)/) holds a file matching /^app/secret\\.txt$/.",
+    );
   });
 
   it("says so when no step matches, a file is absent, or a blob is gone", () => {

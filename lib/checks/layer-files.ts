@@ -137,7 +137,9 @@ export function judgeLayerFiles(spec: LayerFileSpec, evidence: LayerFileEvidence
     }
     return pass(`${capitalized(describe(found.layer))} holds ${found.file}${whiteoutNote(found.file)}.`, details);
   }
-  return pass(`No file matching /${spec.lacks}/ in ${where}.`, details);
+  if (spec.step === undefined) return pass(`No layer of ${name} holds a file matching /${spec.lacks}/.`, details);
+  if (selected.length === 1) return pass(`${capitalized(describe(selected[0]))} holds no file matching /${spec.lacks}/.`, details);
+  return pass(`None of layers ${selected.map((l) => l.number).join(", ")} (made by steps matching /${spec.step}/) holds a file matching /${spec.lacks}/.`, details);
 }
 
 function describe(layer: ImageLayer): string {
