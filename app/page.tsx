@@ -3,6 +3,7 @@ import { StartForm } from "@/components/StartForm";
 import { currentLearner } from "@/server/auth/request-guard";
 import { getCourse } from "@/server/content/course";
 import { passedStepsByChapter } from "@/server/progress/step-progress";
+import { lockedChaptersFor } from "@/server/workshop/chapter-access";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +11,7 @@ export default async function HomePage() {
   const learner = await currentLearner();
   const course = await getCourse();
   const passed = learner ? await passedStepsByChapter(learner.id) : new Map<string, number>();
+  const locked = learner ? await lockedChaptersFor(learner.id) : new Set<string>();
 
   return (
     <main className="page">
@@ -19,11 +21,31 @@ export default async function HomePage() {
         against what is really in that sandbox: images, layers, the build cache, running containers.
       </p>
       {!learner && <StartForm />}
+      {!learner && (
+        <p className="lede" style={{ marginTop: 16 }}>
+          In a workshop? <Link href="/join">Join with the code on the projector</Link>. Running one?{" "}
+          <Link href="/instructor">Instructor sign-in</Link>.
+        </p>
+      )}
       {learner && (
         <ol className="catalog" aria-label="Chapters">
           {course.chapters.map((chapter, index) => {
             const done = passed.get(chapter.id) ?? 0;
             const total = chapter.steps.length;
+            if (locked.has(chapter.id)) {
+              return (
+                <li key={chapter.id}>
+                  <div className="chapter-card" aria-disabled="true" style={{ opacity: 0.55 }}>
+                    <span className="chapter-num">{String(index + 1).padStart(2, "0")}</span>
+                    <span>
+                      <h2>{chapter.title}</h2>
+                      <p>{chapter.summary}</p>
+                    </span>
+                    <span className="progress">Locked by your instructor</span>
+                  </div>
+                </li>
+              );
+            }
             return (
               <li key={chapter.id}>
                 <Link className="chapter-card" href={`/chapters/${chapter.id}`}>

@@ -3,11 +3,17 @@
 import { useEffect, useRef } from "react";
 import { learnerEventSchema, type LearnerEvent } from "@/lib/learner-events";
 
-/** Subscribes to the learner's server-sent events (check verdicts, messages); EventSource reconnects by itself. */
-export function useLearnerEvents(onEvent: (event: LearnerEvent) => void): void {
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
-  useEffect(() => {
+type Listener = (event: LearnerEvent) => void;
+
+/**
+ * One EventSource per page, shared by every component that listens (the step panel, the workshop banner):
+ * a browser allows only a few open connections per host, and a room's tabs should not double them.
+ */
+let shared: { source: EventSource; listeners: Set<Listener> } | null = null;
+
+function subscribe(listener: Listener): () => void {
+  if (!shared) {
+    const listeners = new Set<Listener>();
     const source = new EventSource("/api/events");
     source.onmessage = (message) => {
       let raw: unknown;
@@ -17,8 +23,24 @@ export function useLearnerEvents(onEvent: (event: LearnerEvent) => void): void {
         return;
       }
       const parsed = learnerEventSchema.safeParse(raw);
-      if (parsed.success) handler.current(parsed.data);
+      if (parsed.success) for (const l of listeners) l(parsed.data);
     };
-    return () => source.close();
-  }, []);
+    shared = { source, listeners };
+  }
+  const current = shared;
+  current.listeners.add(listener);
+  return () => {
+    current.listeners.delete(listener);
+    if (current.listeners.size === 0) {
+      current.source.close();
+      if (shared === current) shared = null;
+    }
+  };
+}
+
+/** Subscribes to the learner's server-sent events (check verdicts, messages); EventSource reconnects by itself. */
+export function useLearnerEvents(onEvent: (event: LearnerEvent) => void): void {
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  useEffect(() => subscribe((event) => handler.current(event)), []);
 }

@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { LabWorkspace, type ChapterView } from "@/components/lab/LabWorkspace";
 import { currentLearner } from "@/server/auth/request-guard";
 import { getChapter } from "@/server/content/course";
 import { stepStatesForChapter } from "@/server/progress/step-progress";
+import { isChapterLocked } from "@/server/workshop/chapter-access";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +14,17 @@ export default async function ChapterPage({ params }: { params: Promise<{ chapte
   if (!learner) redirect("/");
   const chapter = await getChapter(chapterId);
   if (!chapter) notFound();
+  if (await isChapterLocked(learner.id, chapter.id)) {
+    return (
+      <main className="page">
+        <h1>{chapter.title}</h1>
+        <p className="lede" role="status">
+          Your instructor has locked this chapter for now; it opens when the room gets to it. This page reloads by itself then.
+        </p>
+        <Link href="/">Back to the chapters</Link>
+      </main>
+    );
+  }
   const states = await stepStatesForChapter(learner.id, chapter.id);
 
   // Only what the page shows crosses to the client: no solution scripts, no check internals.

@@ -4,6 +4,7 @@ import { getRuntime } from "@/server/runtime";
 import type { SandboxPhase } from "@/server/sandbox/sandbox-manager";
 import { placeExerciseFiles } from "@/server/workspace/exercise-workspace";
 import { chapterFromParams } from "@/server/workspace/learner-exercise";
+import { assertChapterOpen } from "@/server/workshop/chapter-access";
 
 /** Each phase of a sandbox start in the learner's words, and where the progress bar stands when it begins. */
 const PHASES: Record<SandboxPhase, { message: string; percent: number }> = {
@@ -23,6 +24,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
   return jsonRoute(async () => {
     const learner = await requireLearner(request);
     const chapter = await chapterFromParams(await params);
+    await assertChapterOpen(learner.id, chapter.id);
     const { driver, sandboxes } = getRuntime();
     const encoder = new TextEncoder();
     let open = true;

@@ -6,6 +6,7 @@ import { getRuntime } from "@/server/runtime";
 import { FileChangedError, readExerciseFile, writeExerciseFile } from "@/server/workspace/exercise-workspace";
 import { chapterFromParams, exerciseFolderFor } from "@/server/workspace/learner-exercise";
 import { forgetListings } from "@/server/workspace/shared-listing";
+import { assertChapterOpen } from "@/server/workshop/chapter-access";
 
 type Params = { params: Promise<{ chapterId: string; path: string[] }> };
 
@@ -27,6 +28,7 @@ export async function GET(request: Request, { params }: Params) {
     const learner = await requireLearner(request);
     const raw = await params;
     const chapter = await chapterFromParams(raw);
+    await assertChapterOpen(learner.id, chapter.id);
     const folder = await exerciseFolderFor(learner.id, chapter.workdir);
     const file = await readExerciseFile(folder, filePath(raw));
     return Response.json(file, { headers: { "cache-control": "no-store" } });
@@ -39,6 +41,7 @@ export async function PUT(request: Request, { params }: Params) {
     const learner = await requireLearner(request);
     const raw = await params;
     const chapter = await chapterFromParams(raw);
+    await assertChapterOpen(learner.id, chapter.id);
     const path = filePath(raw);
     const length = Number(request.headers.get("content-length") ?? NaN);
     if (!Number.isFinite(length)) throw new HttpError(411, "Send the file with a Content-Length header.");

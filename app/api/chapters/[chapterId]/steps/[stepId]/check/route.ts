@@ -1,6 +1,7 @@
 import { requireLearner, jsonRoute, HttpError } from "@/server/auth/request-guard";
 import { findStep } from "@/server/content/step-lookup";
 import { getRuntime } from "@/server/runtime";
+import { assertChapterOpen } from "@/server/workshop/chapter-access";
 
 /** "Check now": runs the step's checks in the learner's sandbox and answers with the verdict. */
 export async function POST(request: Request, { params }: { params: Promise<{ chapterId: string; stepId: string }> }) {
@@ -8,6 +9,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
     const learner = await requireLearner(request);
     const { chapterId, stepId } = await params;
     const { chapter, step } = await findStep(chapterId, stepId);
+    await assertChapterOpen(learner.id, chapterId);
     const checks = getRuntime().checks;
     checks.focus(learner.id, { chapterId: chapter.id, stepId: step.id });
     const verdict = await checks.request(learner.id, "button");

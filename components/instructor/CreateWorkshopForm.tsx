@@ -1,0 +1,93 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { postJson } from "./post-json";
+import styles from "./WorkshopAdmin.module.css";
+
+export interface ChapterChoice {
+  id: string;
+  title: string;
+}
+
+/** A datetime-local value (the browser's own time zone) for a moment. */
+function localInput(date: Date): string {
+  const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return shifted.toISOString().slice(0, 16);
+}
+
+/** Title, chapters, start and end, seats: everything a workshop needs, with sensible defaults to set one up in a minute. */
+export function CreateWorkshopForm({ chapters }: { chapters: ChapterChoice[] }) {
+  const router = useRouter();
+  const [title, setTitle] = useState("");
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set(chapters.map((c) => c.id)));
+  const [startsAt, setStartsAt] = useState(() => localInput(new Date()));
+  const [endsAt, setEndsAt] = useState(() => localInput(new Date(Date.now() + 3 * 3600_000)));
+  const [capacity, setCapacity] = useState("30");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function toggle(id: string) {
+    const next = new Set(chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setChosen(next);
+  }
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    // The inputs hold the instructor's local time; the server gets an absolute moment.
+    const moment = (value: string) => (value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : value);
+    const result = await postJson<{ workshop: { id: string } }>("/api/instructor/workshops", {
+      title,
+      chapterIds: chapters.map((c) => c.id).filter((id) => chosen.has(id)),
+      startsAt: moment(startsAt),
+      endsAt: moment(endsAt),
+      capacity,
+    });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    router.push(`/instructor/workshops/${result.data.workshop.id}`);
+  }
+
+  return (
+    <form className={`card ${styles.form}`} onSubmit={submit} aria-label="New workshop">
+      <label className={styles.field}>
+        <span>Title</span>
+        <input className="input" name="title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Container images, Tuesday morning" required />
+      </label>
+      <fieldset className={styles.chapters}>
+        <legend>Chapters</legend>
+        {chapters.map((c) => (
+          <label key={c.id} className={styles.check}>
+            <input type="checkbox" name="chapter" value={c.id} checked={chosen.has(c.id)} onChange={() => toggle(c.id)} /> {c.title}
+          </label>
+        ))}
+      </fieldset>
+      <div className={styles.row}>
+        <label className={styles.field}>
+          <span>Starts</span>
+          <input className="input" type="datetime-local" name="startsAt" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
+        </label>
+        <label className={styles.field}>
+          <span>Ends</span>
+          <input className="input" type="datetime-local" name="endsAt" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required />
+        </label>
+        <label className={styles.field}>
+          <span>Seats</span>
+          <input className="input" type="number" min={1} max={500} name="capacity" value={capacity} onChange={(e) => setCapacity(e.target.value)} required />
+        </label>
+      </div>
+      <button className="btn" type="submit" disabled={busy}>
+        {busy ? "Creating…" : "Create workshop"}
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { postJson } from "./post-json";
+import styles from "./WorkshopAdmin.module.css";
+
+export interface ControlledWorkshop {
+  id: string;
+  ended: boolean;
+  chapters: { id: string; title: string; locked: boolean }[];
+}
+
+/** The instructor's hands on the room: lock or unlock chapters, broadcast a message, end the workshop. */
+export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop }) {
+  const router = useRouter();
+  const [message, setMessage] = useState("");
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const base = `/api/instructor/workshops/${workshop.id}`;
+
+  async function act<T>(url: string, body: unknown, onDone: (data: T) => string) {
+    setBusy(true);
+    setError(null);
+    setStatus(null);
+    const result = await postJson<T>(url, body);
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    setStatus(onDone(result.data));
+    router.refresh();
+  }
+
+  return (
+    <section className={styles.controls} aria-label="Room controls">
+      <div>
+        <h2>Chapters</h2>
+        <ul className={styles.lockList}>
+          {workshop.chapters.map((c) => (
+            <li key={c.id}>
+              <span>{c.title}</span>
+              <button
+                type="button"
+                className="btn-ghost btn-small"
+                disabled={busy || workshop.ended}
+                aria-label={`${c.locked ? "Unlock" : "Lock"} ${c.title}`}
+                onClick={() => act(`${base}/locks`, { chapterId: c.id, locked: !c.locked }, () => `${c.title} ${c.locked ? "unlocked" : "locked"} for the room.`)}
+              >
+                {c.locked ? "🔒 Locked — unlock" : "Open — lock"}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <form
+        className={styles.broadcast}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act<{ recipients: number }>(`${base}/broadcast`, { text: message }, (d) => {
+            setMessage("");
+            return `Sent to ${d.recipients} learner${d.recipients === 1 ? "" : "s"}.`;
+          });
+        }}
+      >
+        <h2>Message the room</h2>
+        <textarea
+          className="input"
+          name="broadcast"
+          rows={2}
+          maxLength={500}
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+          placeholder="Appears on every learner's page"
+          disabled={workshop.ended}
+        />
+        <button className="btn" type="submit" disabled={busy || workshop.ended}>
+          Broadcast
+        </button>
+      </form>
+      <div>
+        <h2>Finish</h2>
+        <button
+          type="button"
+          className={styles.danger}
+          disabled={busy || workshop.ended}
+          onClick={() => {
+            if (!window.confirm("End the workshop? Nobody can join any more, and every learner's sandbox is removed (their progress stays).")) return;
+            void act<{ released: number; failed: number }>(`${base}/end`, undefined, (d) =>
+              `Workshop ended; ${d.released} sandbox${d.released === 1 ? "" : "es"} released${d.failed ? `, ${d.failed} could not be (see the server log)` : ""}.`,
+            );
+          }}
+        >
+          {workshop.ended ? "Ended" : "End workshop"}
+        </button>
+      </div>
+      {status && (
+        <p role="status" className={styles.status}>
+          {status}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import styles from "@/components/instructor/WorkshopAdmin.module.css";
+import { postJson } from "@/components/instructor/post-json";
+
+/**
+ * A learner joins a workshop with the code on the projector and their name. A learner who already has a
+ * session joins under it (their name and progress stay).
+ */
+export function JoinForm({ initialCode, signedInAs }: { initialCode: string; signedInAs: string | null }) {
+  const router = useRouter();
+  const [code, setCode] = useState(initialCode);
+  const [name, setName] = useState(signedInAs ?? "");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await postJson("/api/join", { code, displayName: name });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    router.push("/");
+    router.refresh();
+  }
+
+  return (
+    <form className={`card ${styles.form}`} onSubmit={submit} aria-label="Join a workshop">
+      <label className={styles.field}>
+        <span>Workshop code</span>
+        <input
+          className="input"
+          name="code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          placeholder="e.g. K7QX2M"
+          autoCapitalize="characters"
+          autoComplete="off"
+          maxLength={12}
+          required
+          autoFocus={!initialCode}
+        />
+      </label>
+      <label className={styles.field}>
+        <span>{signedInAs ? "You join as" : "Your name, as the instructor will see it"}</span>
+        <input
+          className="input"
+          name="displayName"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          readOnly={signedInAs !== null}
+          maxLength={40}
+          required
+          autoFocus={Boolean(initialCode) && !signedInAs}
+        />
+      </label>
+      <button className="btn" type="submit" disabled={busy}>
+        {busy ? "Joining…" : "Join"}
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
