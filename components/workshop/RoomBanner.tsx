@@ -16,8 +16,8 @@ const DISMISSED = "layerlab.dismissedNotice";
 
 /**
  * The learner's line to their workshop: its title, and the instructor's latest broadcast or message, live
- * (server-sent events). When the room's chapters are locked or unlocked, or the workshop ends, the page
- * refreshes so what it offers matches.
+ * (server-sent events). When the room's chapters are locked or unlocked, the page refreshes so what it offers
+ * matches; when the workshop ends, the banner says so.
  */
 export function RoomBanner({ workshopTitle, initialNotice }: { workshopTitle: string; initialNotice: RoomNotice | null }) {
   const router = useRouter();
@@ -31,9 +31,10 @@ export function RoomBanner({ workshopTitle, initialNotice }: { workshopTitle: st
   useLearnerEvents((event) => {
     if (event.type === "broadcast") setNotice({ key: `b${event.id}`, from: event.from, text: event.text });
     else if (event.type === "message") setNotice({ key: `m${Date.now()}`, from: event.from, text: event.text });
+    // After the end, no refresh: the refreshed layout would drop this banner before anyone read it.
     else if (event.type === "room") {
       if (event.change === "ended") setEnded(true);
-      router.refresh();
+      else router.refresh();
     }
   });
 

@@ -1,0 +1,202 @@
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
+
+/**
+ * An instructor sets up a workshop; two learners join in their own browser contexts (one by the link, one by
+ * typing the code after a wrong one); the instructor locks a chapter, broadcasts a message and ends the
+ * workshop, and each learner's page follows without a reload.
+ */
+test("an instructor runs a workshop: create, join, lock, broadcast, end", async ({ browser }) => {
+  const instructorContext = await browser.newContext();
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Images, Tuesday morning", ["Anatomy of a Dockerfile", "Layers are additive"]);
+  await expect(instructor.getByRole("img", { name: /QR code for http:\/\/localhost:\d+\/join\// })).toBeVisible();
+
+  const adaContext = await browser.newContext();
+  const ada = await adaContext.newPage();
+  await joinAs(ada, code, "Ada");
+  await expect(ada.getByRole("region", { name: "Workshop" })).toContainText("Workshop: Images, Tuesday morning");
+
+  const linContext = await browser.newContext();
+  const lin = await linContext.newPage();
+  await lin.goto("/join");
+  await lin.getByLabel("Workshop code").fill("ZZZZZZ");
+  await lin.getByLabel("Your name, as the instructor will see it").fill("Lin");
+  await lin.getByRole("button", { name: "Join" }).click();
+  await expect(lin.getByRole("form", { name: "Join a workshop" }).getByRole("alert")).toHaveText("No workshop has the code ZZZZZZ. Check it on the projector.");
+  // Codes are forgiving about case and dashes.
+  await lin.getByLabel("Workshop code").fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3).toLowerCase()}`);
+  await lin.getByRole("button", { name: "Join" }).click();
+  await expect(lin.getByRole("heading", { name: "Welcome back, Lin" })).toBeVisible();
+
+  // Lock a chapter: Ada's catalog shows it locked without a reload, and the chapter itself refuses.
+  await instructor.reload();
+  await instructor.getByRole("button", { name: "Lock Anatomy of a Dockerfile" }).click();
+  await expect(instructor.getByRole("button", { name: "Unlock Anatomy of a Dockerfile" })).toBeVisible();
+  const anatomyCard = ada.getByRole("listitem").filter({ hasText: "Anatomy of a Dockerfile" });
+  await expect(anatomyCard).toContainText("Locked by your instructor");
+  await expect(anatomyCard.getByRole("link")).toHaveCount(0);
+  const refused = await ada.request.post("/api/chapters/anatomy/steps/build/focus", { headers: { origin: new URL(ada.url()).origin } });
+  expect(refused.status()).toBe(403);
+  const chapterPage = await linContext.newPage();
+  await chapterPage.goto("/chapters/anatomy");
+  await expect(chapterPage.getByRole("status")).toContainText("Your instructor has locked this chapter for now");
+  await chapterPage.close();
+
+  // A broadcast appears on every learner's page at once.
+  await instructor.getByPlaceholder("Appears on every learner's page").fill("Coffee break: back at 11:00");
+  await instructor.getByRole("button", { name: "Broadcast" }).click();
+  await expect(instructor.getByText("Sent to 2 learners.")).toBeVisible();
+  for (const learner of [ada, lin]) await expect(learner.getByTestId("room-notice")).toContainText("Coffee break: back at 11:00");
+
+  // Unlocking gives the chapter back.
+  await instructor.getByRole("button", { name: "Unlock Anatomy of a Dockerfile" }).click();
+  await expect(anatomyCard.getByRole("link")).toHaveCount(1);
+
+  // Ending the workshop tells the learners and stops further joins.
+  instructor.once("dialog", (dialog) => void dialog.accept());
+  await instructor.getByRole("button", { name: "End workshop" }).click();
+  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible();
+  await expect(ada.getByRole("region", { name: "Workshop" })).toContainText("has ended");
+  const late = await browser.newContext();
+  const latePage = await late.newPage();
+  await latePage.goto(`/join/${code}`);
+  await latePage.getByLabel("Your name, as the instructor will see it").fill("Late");
+  await latePage.getByRole("button", { name: "Join" }).click();
+  await expect(latePage.getByRole("form", { name: "Join a workshop" }).getByRole("alert")).toHaveText("This workshop has ended.");
+
+  for (const context of [instructorContext, adaContext, linContext, late]) await context.close();
+});
+
+test("another instructor's workshop is not there for them", async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAsInstructor(admin);
+  await createWorkshop(admin, "Admin's own room", ["Layers are additive"]);
+  const workshopUrl = admin.url();
+  // The administrator adds a second instructor, who signs in elsewhere.
+  await admin.goto("/instructor");
+  const form = admin.locator("form").filter({ has: admin.getByRole("button", { name: "Add instructor" }) });
+  const username = `other-${Date.now()}`;
+  await form.getByLabel("Username").fill(username);
+  await form.getByLabel("Name shown to learners").fill("Other Instructor");
+  await form.getByLabel(/^Password/).fill("other instructor password");
+  await form.getByRole("button", { name: "Add instructor" }).click();
+  await expect(admin.getByText(`Added ${username}.`)).toBeVisible();
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await other.goto("/instructor/login");
+  await other.getByLabel("Username").fill(username);
+  await other.getByLabel("Password").fill("other instructor password");
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other.getByText("No workshops yet")).toBeVisible();
+  const response = await other.goto(workshopUrl);
+  expect(response?.status()).toBe(404);
+  for (const context of [adminContext, otherContext]) await context.close();
+});
+
+/** Chapter 01's first build pulls node:18 from the lab registry and runs useradd: minutes on a busy machine. */
+const BUILD_MS = 300_000;
+
+async function joinAndOpenAnatomy(browser: Browser, code: string, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await joinAs(page, code, name);
+  await page.getByRole("link", { name: /Anatomy of a Dockerfile/ }).click();
+  await expect(page).toHaveURL(/\/chapters\/anatomy$/);
+  const terminal = page.getByRole("region", { name: "Terminal" });
+  await expect(terminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 150_000 });
+  await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
+  return page;
+}
+
+async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+function gridRow(page: Page, name: string): Locator {
+  return page.getByRole("table", { name: "Learners and steps" }).locator(`tr[data-learner="${name}"]`);
+}
+
+/**
+ * The live room view: two learners join, one completes a step and the instructor's grid shows it by itself; the
+ * instructor watches that learner's terminal (read-only: what the instructor types never reaches the shell) and
+ * resets the other learner's sandbox (a file made before is gone after).
+ */
+test("the live room: the grid follows a learner's step, the instructor watches a terminal and resets a sandbox", async ({ browser }) => {
+  test.setTimeout(15 * 60_000);
+  const instructorContext = await browser.newContext();
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Images, Monday", ["Anatomy of a Dockerfile"]);
+  const workshopId = instructor.url().split("/").at(-1)!;
+  await expect(instructor.getByTestId("room-view")).toBeVisible();
+
+  const [ada, bob] = await Promise.all([joinAndOpenAnatomy(browser, code, "Ada"), joinAndOpenAnatomy(browser, code, "Bob")]);
+
+  // Both appear in the room without a reload.
+  await expect(gridRow(instructor, "Ada")).toBeVisible({ timeout: 35_000 });
+  await expect(gridRow(instructor, "Bob")).toBeVisible({ timeout: 35_000 });
+  await expect(gridRow(instructor, "Ada").locator('[data-step="1"]')).not.toHaveAttribute("data-status", "passed");
+
+  // Ada completes step 1; the instructor's grid shows it by itself.
+  await typeInTerminal(ada, "cd ~/docker-node-hello && docker image build -t example/docker-node-hello:latest .");
+  await expect(ada.getByText("Step complete.")).toBeVisible({ timeout: BUILD_MS });
+  const passedAt = Date.now();
+  await expect(gridRow(instructor, "Ada").locator('[data-step="1"]')).toHaveAttribute("data-status", "passed", { timeout: 5_000 });
+  console.log(`the grid showed Ada's step 1 ${Date.now() - passedAt} ms after her own page did`);
+  // Bob's prompts ran the step's checks too, in his own sandbox, where nothing is built.
+  await expect(gridRow(instructor, "Bob").locator('[data-step="1"]')).not.toHaveAttribute("data-status", "passed");
+  await instructor.getByTestId("room-view").scrollIntoViewIfNeeded();
+  await instructor.screenshot({ path: "e2e/screenshots/workshop-room-grid.png" });
+
+  // The instructor watches Ada's terminal: what she types shows up; what the instructor types does not reach her.
+  await gridRow(instructor, "Ada").getByRole("button", { name: "Ada" }).click();
+  const watched = instructor.getByRole("region", { name: "Terminal of Ada (read-only)" });
+  await expect(watched).toHaveAttribute("data-terminal-state", "ready", { timeout: 30_000 });
+  await expect(watched.locator(".xterm-rows")).toContainText("docker image build", { timeout: 15_000 });
+  await typeInTerminal(ada, "echo watched-$((6*7))");
+  await expect(watched.locator(".xterm-rows")).toContainText("watched-42", { timeout: 10_000 });
+  await watched.locator(".xterm-screen").click();
+  await instructor.keyboard.type("echo intruder-$((5*5))");
+  await instructor.keyboard.press("Enter");
+  await typeInTerminal(ada, "echo after-$((1+1))");
+  const adaRows = ada.getByRole("region", { name: "Terminal" }).locator(".xterm-rows");
+  await expect(adaRows).toContainText("after-2");
+  await expect(adaRows).not.toContainText("intruder");
+  await expect(watched.locator(".xterm-rows")).toContainText("after-2");
+  await instructor.screenshot({ path: "e2e/screenshots/workshop-watch-terminal.png" });
+
+  // The instructor resets Bob's sandbox: a file Bob made is gone afterwards, and Bob is told.
+  await typeInTerminal(bob, "touch ~/made-before-reset && ls ~/made-before-reset");
+  const bobTerminal = bob.getByRole("region", { name: "Terminal" });
+  await expect(bobTerminal.locator(".xterm-rows")).toContainText("/home/learner/made-before-reset");
+  await gridRow(instructor, "Bob").getByRole("button", { name: "Bob" }).click();
+  const panel = instructor.getByRole("complementary", { name: "Learner Bob" });
+  await panel.getByRole("button", { name: "Reset sandbox…" }).click();
+  await panel.getByRole("button", { name: "Reset", exact: true }).click();
+  await expect(panel.getByText("Bob has a fresh sandbox.")).toBeVisible({ timeout: 120_000 });
+  await expect(bob.getByTestId("room-notice")).toContainText("fresh sandbox");
+  // The old sandbox went away under Bob's shell; Enter starts the terminal in the new one. (The overlay covers
+  // the screen; the terminal keeps the keyboard focus it had.)
+  await expect(bobTerminal).toHaveAttribute("data-terminal-state", "exited", { timeout: 30_000 });
+  await bobTerminal.locator(".xterm-helper-textarea").focus();
+  await bob.keyboard.press("Enter");
+  await expect(bobTerminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 150_000 });
+  await typeInTerminal(bob, "ls ~/made-before-reset || echo gone-$((2+2))");
+  await expect(bobTerminal.locator(".xterm-rows")).toContainText("gone-4", { timeout: 15_000 });
+  await instructor.screenshot({ path: "e2e/screenshots/workshop-reset.png" });
+
+  // The results export: both learners, Ada with one step passed.
+  const csv = await instructor.request.get(`/api/instructor/workshops/${workshopId}/results.csv`);
+  expect(csv.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines.slice(1).map((l) => l.split(",").slice(0, 2).join(",")).sort()).toEqual(["Ada,1", "Bob,0"]);
+
+  // A learner sees nothing of the room: the instructor's routes refuse a learner's session.
+  expect((await ada.request.get(`/api/instructor/workshops/${workshopId}/room`)).status()).toBe(401);
+  for (const page of [instructor, ada, bob]) await page.context().close();
+});
