@@ -46,7 +46,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
                 aria-label={`${c.locked ? "Unlock" : "Lock"} ${c.title}`}
                 onClick={() => act(`${base}/locks`, { chapterId: c.id, locked: !c.locked }, () => `${c.title} ${c.locked ? "unlocked" : "locked"} for the room.`)}
               >
-                {c.locked ? "🔒 Locked — unlock" : "Open — lock"}
+                {c.locked ? "Locked — unlock" : "Open — lock"}
               </button>
             </li>
           ))}
