@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFile, statfs } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxLimits } from "./driver";
+import { sandboxDisk } from "./sandbox-disk";
 import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxCgroup, TEST_DISK_DIR, testLimits } from "./int-test-kit";
 
 /**
@@ -13,9 +14,12 @@ const victimLimits: SandboxLimits = { memoryMb: 512, cpus: 1, pids: 256, diskMb:
 let victim = "";
 let bystander = "";
 
-async function hostFreeBytes(): Promise<number> {
-  const s = await statfs(TEST_DISK_DIR);
-  return s.bavail * s.bsize;
+/**
+ * Host disk space the victim's home holds: the blocks allocated to its sparse backing file. Measured on
+ * the file rather than as the host's free space, which other work on a shared machine moves too.
+ */
+async function victimDiskBytes(): Promise<number> {
+  return (await stat(sandboxDisk(TEST_DISK_DIR, victim).image)).blocks * 512;
 }
 
 /** How long a trivial command takes in the bystander: it must stay responsive. */
@@ -61,12 +65,13 @@ describe("sandbox limits", () => {
   });
 
   it("fails with ENOSPC when the disk is full, and the host's disk gives only that much", async () => {
-    const before = await hostFreeBytes();
+    const before = await victimDiskBytes();
     const fill = await asLearner(driver, victim, "dd if=/dev/zero of=~/fill bs=1M count=400 status=none; echo rc=$?; df --output=pcent ~ | tail -1");
     expect(fill.stderr).toContain("No space left on device");
     expect(fill.stdout).toMatch(/rc=1\n\s*100%/);
-    const used = before - (await hostFreeBytes());
-    expect(used).toBeLessThan((victimLimits.diskMb + 64) * 1024 * 1024);
+    const after = await victimDiskBytes();
+    expect(after - before).toBeGreaterThan(0);
+    expect(after).toBeLessThan((victimLimits.diskMb + 64) * 1024 * 1024);
     // Docker's storage is on the same disk, so the learner's images count against it too.
     expect((await asLearner(driver, victim, "df --output=pcent ~/.local/share/docker | tail -1")).stdout).toMatch(/100%/);
     expect((await asLearner(driver, victim, "rm ~/fill && df --output=pcent ~ | tail -1")).stdout.trim()).not.toBe("100%");
