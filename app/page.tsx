@@ -66,6 +66,13 @@ export default async function HomePage() {
           })}
         </ol>
       )}
+      {learner && (
+        <p className="drills-link">
+          <Link className="btn-ghost" href="/drills">
+            Troubleshooting drills: fix a broken build against the clock →
+          </Link>
+        </p>
+      )}
     </main>
   );
 }

@@ -5,6 +5,7 @@ import type { Config } from "@/lib/config";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
 import { getCourse } from "./content/course";
+import { getDrills } from "./content/drills";
 import { migrateDatabase } from "./db/migrate";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
 import { publishToLearner } from "./events/learner-event-bus";
@@ -30,8 +31,9 @@ export function describeProgress(progress: SandboxProgress): { phase: string; me
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
 export async function startLab(config: Config, server: Server): Promise<{ stop(): Promise<void> }> {
   await migrateDatabase(config.DATABASE_URL);
-  // A broken chapter file stops the start with its file and field named, instead of failing a learner later.
+  // A broken chapter or drill file stops the start with its file and field named, instead of failing a learner later.
   await getCourse();
+  await getDrills();
 
   const driver = createPodmanDriver({
     image: config.LAYERLAB_SANDBOX_IMAGE,

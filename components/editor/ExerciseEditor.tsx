@@ -10,6 +10,7 @@ import { defineLabTheme, EDITOR_OPTIONS, markDockerfileProblems, THEME } from ".
 import { StartProgress } from "./StartProgress";
 import { useChapterStart } from "./useChapterStart";
 import { useExerciseFiles } from "./useExerciseFiles";
+import { chapterApi } from "./workspace-client";
 
 interface ExerciseEditorProps {
   chapterId: string;
@@ -17,6 +18,8 @@ interface ExerciseEditorProps {
   workdir: string;
   /** The exercise's files, relative to the workdir. */
   files: string[];
+  /** The workspace routes (start, files); a chapter's by default. */
+  api?: string;
 }
 
 /** The exercise's files in tabs, saved into the learner's sandbox, and following changes made from the terminal. */
@@ -32,10 +35,10 @@ function modelPath(workdir: string, path: string): string {
 
 const LINT_DELAY_MS = 250;
 
-function ChapterEditor({ chapterId, workdir, files }: ExerciseEditorProps) {
-  const { start, retry } = useChapterStart(chapterId);
+function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) }: ExerciseEditorProps) {
+  const { start, retry } = useChapterStart(api);
   const ready = start.status === "ready";
-  const sync = useExerciseFiles(chapterId, files, ready);
+  const sync = useExerciseFiles(api, files, ready);
   const [active, setActive] = useState(files[0]);
   const monacoRef = useRef<Monaco | null>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);

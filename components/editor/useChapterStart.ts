@@ -12,7 +12,7 @@ export type ChapterStart =
  * Gets the learner's sandbox ready with the chapter's files in it, showing each phase as it happens:
  * the first start of a sandbox takes seconds, and a silent wait looks like a broken page.
  */
-export function useChapterStart(chapterId: string): { start: ChapterStart; retry: () => void } {
+export function useChapterStart(api: string): { start: ChapterStart; retry: () => void } {
   const [start, setStart] = useState<ChapterStart>({ status: "starting", message: "Connecting to the lab…", percent: 0 });
   const [attempt, setAttempt] = useState(0);
 
@@ -21,7 +21,7 @@ export function useChapterStart(chapterId: string): { start: ChapterStart; retry
     setStart({ status: "starting", message: "Connecting to the lab…", percent: 0 });
     let finished = false;
     startChapter(
-      chapterId,
+      api,
       (event) => {
         if ("phase" in event) setStart({ status: "starting", message: event.message, percent: event.percent });
         else if ("ready" in event) {
@@ -41,7 +41,7 @@ export function useChapterStart(chapterId: string): { start: ChapterStart; retry
         if (!abort.signal.aborted) setStart({ status: "failed", error: error.message });
       });
     return () => abort.abort();
-  }, [chapterId, attempt]);
+  }, [api, attempt]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { start, retry };

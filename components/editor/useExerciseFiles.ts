@@ -36,7 +36,7 @@ export interface ExerciseFiles {
 }
 
 /** The exercise's files as editor tabs, kept in step with the sandbox once `enabled` (the chapter has started). */
-export function useExerciseFiles(chapterId: string, paths: string[], enabled: boolean): ExerciseFiles {
+export function useExerciseFiles(api: string, paths: string[], enabled: boolean): ExerciseFiles {
   const [tabs, setTabs] = useState<Record<string, TabSync>>(() => Object.fromEntries(paths.map((p) => [p, emptyTab(p)])));
   const [notices, setNotices] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState<ReadonlySet<string>>(new Set());
@@ -66,7 +66,7 @@ export function useExerciseFiles(chapterId: string, paths: string[], enabled: bo
   }, []);
 
   const syncWithSandbox = useCallback(async () => {
-    const list = await fetchFileList(chapterId);
+    const list = await fetchFileList(api);
     const found: Record<string, string> = {};
     await Promise.all(
       list.files.map(async (entry) => {
@@ -86,7 +86,7 @@ export function useExerciseFiles(chapterId: string, paths: string[], enabled: bo
         let version: DiskVersion = { hash: null, text: "" };
         if (hash !== null) {
           try {
-            const file = await fetchFile(chapterId, entry.path);
+            const file = await fetchFile(api, entry.path);
             version = { hash: file.hash, text: file.content };
           } catch (error) {
             if (!(error instanceof WorkspaceRequestError) || error.status === 0 || error.status === 503) throw error;
@@ -102,7 +102,7 @@ export function useExerciseFiles(chapterId: string, paths: string[], enabled: bo
       }),
     );
     setNotices((prev) => (sameRecord(prev, found) ? prev : found));
-  }, [apply, chapterId]);
+  }, [apply, api]);
 
   useEffect(() => {
     if (!enabled) return;
@@ -183,13 +183,13 @@ export function useExerciseFiles(chapterId: string, paths: string[], enabled: bo
       setBusy(path, true);
       const text = tab.text;
       try {
-        const outcome = await saveFile(chapterId, path, { content: text, baseHash: expectedHash(tab) });
+        const outcome = await saveFile(api, path, { content: text, baseHash: expectedHash(tab) });
         if ("saved" in outcome) {
           apply(path, { type: "saved", version: { hash: outcome.saved.hash, text } });
           setStatus({ path, tone: "ok", text: `Saved ${path} at ${new Date().toLocaleTimeString()}.` });
         } else {
           const { currentHash } = outcome.refused;
-          const current = currentHash === null ? null : await fetchFile(chapterId, path);
+          const current = currentHash === null ? null : await fetchFile(api, path);
           apply(path, { type: "save-refused", version: current ? { hash: current.hash, text: current.content } : { hash: null, text: "" } });
           // The banner says it and offers the choices; the status line need not repeat it.
           setStatus(null);
@@ -200,7 +200,7 @@ export function useExerciseFiles(chapterId: string, paths: string[], enabled: bo
         setBusy(path, false);
       }
     },
-    [apply, chapterId, setBusy],
+    [apply, api, setBusy],
   );
 
   const save = useCallback(async (path: string) => {

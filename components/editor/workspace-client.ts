@@ -26,8 +26,13 @@ export class WorkspaceRequestError extends Error {
 
 export type SaveOutcome = { saved: SavedFile } | { refused: { currentHash: string | null } };
 
-function filesUrl(chapterId: string, path?: string): string {
-  const base = `/api/chapters/${encodeURIComponent(chapterId)}/files`;
+/** Where a chapter's workspace routes live; a drill's live under /api/drills/<id> and answer the same way. */
+export function chapterApi(chapterId: string): string {
+  return `/api/chapters/${encodeURIComponent(chapterId)}`;
+}
+
+function filesUrl(api: string, path?: string): string {
+  const base = `${api}/files`;
   return path === undefined ? base : `${base}/${path.split("/").map(encodeURIComponent).join("/")}`;
 }
 
@@ -51,16 +56,16 @@ async function parsed<S extends z.ZodType>(res: Response, schema: S): Promise<z.
   return body.data;
 }
 
-export async function fetchFileList(chapterId: string): Promise<ExerciseFileList> {
-  return parsed(await request(filesUrl(chapterId)), fileListSchema);
+export async function fetchFileList(api: string): Promise<ExerciseFileList> {
+  return parsed(await request(filesUrl(api)), fileListSchema);
 }
 
-export async function fetchFile(chapterId: string, path: string): Promise<FileContent> {
-  return parsed(await request(filesUrl(chapterId, path)), fileContentSchema);
+export async function fetchFile(api: string, path: string): Promise<FileContent> {
+  return parsed(await request(filesUrl(api, path)), fileContentSchema);
 }
 
-export async function saveFile(chapterId: string, path: string, body: SaveFileBody): Promise<SaveOutcome> {
-  const res = await request(filesUrl(chapterId, path), {
+export async function saveFile(api: string, path: string, body: SaveFileBody): Promise<SaveOutcome> {
+  const res = await request(filesUrl(api, path), {
     method: "PUT",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -73,10 +78,10 @@ export async function saveFile(chapterId: string, path: string, body: SaveFileBo
 }
 
 /** Starts the chapter (sandbox, then exercise files) and reports each progress line as it arrives. */
-export async function startChapter(chapterId: string, onEvent: (event: StartEvent) => void, signal: AbortSignal): Promise<void> {
+export async function startChapter(api: string, onEvent: (event: StartEvent) => void, signal: AbortSignal): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(`/api/chapters/${encodeURIComponent(chapterId)}/start`, {
+    res = await fetch(`${api}/start`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",

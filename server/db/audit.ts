@@ -12,6 +12,8 @@ export type AuditAction =
   | "learner.reset-sandbox"
   | "learner.watch-terminal"
   | "workshop.export"
+  | "workshop.drill-board.show"
+  | "workshop.drill-board.hide"
   | "instructor.create";
 
 export interface AuditEvent {

@@ -1,0 +1,45 @@
+import { attemptRefSchema } from "@/lib/drills/drill-api";
+import { drillScore } from "@/lib/drills/score";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import { HttpError, jsonRoute, requireLearner } from "@/server/auth/request-guard";
+import { sandboxExec } from "@/server/checks/sandbox-exec";
+import { recordDrillCheck } from "@/server/db/drill-attempts";
+import { judgeDrill } from "@/server/drills/drill-runner";
+import { attemptOf, attemptView, drillFromParams } from "@/server/drills/learner-drill";
+import { getRuntime } from "@/server/runtime";
+
+// One drill check per learner at a time: each builds and runs containers, and two at once would race on the tag.
+const slot = globalThis as unknown as { layerlabDrillChecks?: Set<string> };
+const running = (slot.layerlabDrillChecks ??= new Set<string>());
+
+/** "Check my fix": builds and runs the learner's project as it is now; a first pass stops the clock and scores. */
+export async function POST(request: Request, { params }: { params: Promise<{ drillId: string }> }) {
+  return jsonRoute(async () => {
+    const learner = await requireLearner(request);
+    const drill = await drillFromParams(await params);
+    const body = await parseJsonBody(request, attemptRefSchema);
+    if (!body.ok) throw new HttpError(400, body.error);
+    const { attempt, variant } = await attemptOf(learner.id, drill, body.data.attemptId);
+    if (running.has(learner.id)) throw new HttpError(409, "A check of your fix is already running; its result is on the way.");
+    running.add(learner.id);
+    try {
+      const { driver, sandboxes } = getRuntime();
+      const sandbox = await sandboxes.acquire(learner.id);
+      const verdict = await judgeDrill(sandboxExec(driver, sandbox.sandboxId), drill, variant);
+      const now = new Date();
+      const elapsedMs = now.getTime() - attempt.startedAt.getTime();
+      const finish =
+        verdict.passed && !attempt.finishedAt
+          ? { at: now, timeMs: elapsedMs, score: drillScore({ elapsedMs, hintsOpened: attempt.hintsOpened, hintCostSeconds: drill.hintCostSeconds, parMinutes: drill.parMinutes }) }
+          : null;
+      const updated = await recordDrillCheck(attempt.id, finish);
+      return Response.json({
+        attempt: attemptView(drill, updated, variant),
+        passed: verdict.passed,
+        checks: verdict.checks.map(({ id, title, status, message }) => ({ id, title, status, message })),
+      });
+    } finally {
+      running.delete(learner.id);
+    }
+  });
+}

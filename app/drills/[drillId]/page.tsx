@@ -1,0 +1,24 @@
+import { notFound, redirect } from "next/navigation";
+import { DrillWorkspace } from "@/components/drills/DrillWorkspace";
+import { currentLearner } from "@/server/auth/request-guard";
+import { drillVariant, getDrill } from "@/server/content/drills";
+import { latestDrillAttempt } from "@/server/db/drill-attempts";
+import { attemptView } from "@/server/drills/learner-drill";
+
+export const dynamic = "force-dynamic";
+
+export default async function DrillPage({ params }: { params: Promise<{ drillId: string }> }) {
+  const { drillId } = await params;
+  const learner = await currentLearner();
+  if (!learner) redirect("/");
+  const drill = await getDrill(drillId);
+  if (!drill) notFound();
+  const attempt = await latestDrillAttempt(learner.id, drill.id);
+  // Only what the page shows crosses to the client: no checks, no fix before the attempt is over.
+  return (
+    <DrillWorkspace
+      drill={{ id: drill.id, title: drill.title, summary: drill.summary, failure: drill.failure, parMinutes: drill.parMinutes, hintCostSeconds: drill.hintCostSeconds }}
+      initialAttempt={attempt && attemptView(drill, attempt, drillVariant(drill, attempt.seed))}
+    />
+  );
+}

@@ -1,0 +1,102 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+/**
+ * A learner plays one troubleshooting drill to the end in the browser: starts it from the catalog, sees
+ * the broken project fail (in the terminal and in the lab's check), opens a hint at its time cost, fixes
+ * the Dockerfile in the editor, and gets a passing verdict with a score and a place on the leaderboard.
+ * The drill's names come from the attempt's variant, so the test reads them from the page.
+ */
+
+const SHOTS = "e2e/screenshots";
+const DRILL = "shell-exec-form";
+/** The lab's check builds and runs the project; the first build pulls busybox from the lab registry. */
+const CHECK_MS = 180_000;
+
+async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+async function editAndSave(page: Page, file: string, text: string): Promise<void> {
+  const tab = page.getByRole("tab", { name: new RegExp(`^${file}`) });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-selected", "true");
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+  await expect(tab).toHaveAttribute("data-dirty", "true");
+  await page.keyboard.press("Control+S");
+  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
+  const saved = await page.request.get(`/api/drills/${DRILL}/files/${file}`);
+  expect(((await saved.json()) as { content?: string }).content).toBe(text);
+}
+
+function check(page: Page, id: string): Locator {
+  return page.getByRole("region", { name: "Checks" }).locator(`[data-check-id="${id}"]`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/drill-${name}.png` });
+}
+
+test("a learner plays a drill to the end: broken, hint, fixed in the editor, scored", async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+
+  await page.goto("/");
+  await page.getByLabel(/your name/i).fill("Drill Tester");
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("link", { name: /Troubleshooting drills/ }).click();
+  await expect(page).toHaveURL(/\/drills$/);
+  await expect(page.getByRole("list", { name: "Drills" }).getByRole("listitem")).toHaveCount(15);
+  await shot(page, "01-catalog");
+  await page.getByRole("link", { name: /Hello, \$NAME/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/drills/${DRILL}$`));
+
+  await page.getByRole("button", { name: "Start the drill" }).click();
+  const goal = page.getByRole("region", { name: "Goal" });
+  await expect(goal).toContainText("must print exactly", { timeout: 180_000 });
+  const [, app, name] = /docker run --rm drill\/(\S+)\s+must print exactly\s+Hello, (\S+)!/.exec((await goal.innerText()).replace(/`/g, "")) ?? [];
+  expect(app, await goal.innerText()).toBeTruthy();
+  const clock = page.getByRole("timer", { name: "Time on this drill" });
+  await expect(clock).toHaveAttribute("data-running", "true");
+
+  const terminal = page.getByRole("region", { name: "Terminal" });
+  await expect(terminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 180_000 });
+  await expect(page.getByRole("tab", { name: /^Dockerfile/ })).toBeVisible();
+  await shot(page, "02-started");
+
+  // The broken project, as the learner meets it: the variable's name, not its value.
+  await typeInTerminal(page, `cd ~/drills/${DRILL} && docker build -q -t drill/${app} . && docker run --rm drill/${app}`);
+  await expect(terminal.locator(".xterm-rows")).toContainText("$GREETING, $NAME!", { timeout: CHECK_MS });
+  await page.getByRole("button", { name: "Check my fix" }).click();
+  await expect(check(page, "greets")).toHaveAttribute("data-status", "failed", { timeout: CHECK_MS });
+  await expect(check(page, "greets")).toContainText("$GREETING, $NAME!");
+  await shot(page, "03-broken");
+
+  // A hint costs time: the clock shows the penalty.
+  await page.getByRole("button", { name: /Hint 1 of 3 \(\+60 s\)/ }).click();
+  await expect(page.getByRole("region", { name: "Help" })).toContainText("Hint 1");
+  await expect(clock).toContainText("+1:00 hints");
+
+  // The fix, in the editor: shell form, so a shell expands the variables.
+  const dockerfile = ((await (await page.request.get(`/api/drills/${DRILL}/files/Dockerfile`)).json()) as { content: string }).content;
+  expect(dockerfile).toContain(`NAME=${name}`);
+  await editAndSave(page, "Dockerfile", dockerfile.replace('CMD ["echo", "$GREETING, $NAME!"]', 'CMD echo "$GREETING, $NAME!"'));
+  await page.getByRole("button", { name: "Check my fix" }).click();
+  await expect(page.getByText("Fixed. The image builds and does what it should.")).toBeVisible({ timeout: CHECK_MS });
+  await expect(check(page, "builds")).toHaveAttribute("data-status", "passed");
+  await expect(check(page, "greets")).toHaveAttribute("data-status", "passed");
+  await expect(clock).toHaveAttribute("data-running", "false");
+  await expect(page.getByTestId("drill-score")).toContainText(/Fixed in \d+:\d\d · score \d+ \/ 1000/);
+  // The reference fix is shown once the attempt is over, and the leaderboard has the new score.
+  await expect(page.getByRole("region", { name: "Help" })).toContainText("Reference fix");
+  const board = page.getByRole("region", { name: "Leaderboard" });
+  await expect(board.locator("li.you")).toContainText("Drill Tester");
+  await shot(page, "04-fixed");
+
+  // The score is kept: the catalog shows it.
+  await page.goto("/drills");
+  await expect(page.getByRole("link", { name: /Hello, \$NAME/ })).toContainText(/best \d+/);
+  await shot(page, "05-catalog-after");
+});
