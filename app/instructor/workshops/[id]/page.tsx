@@ -2,6 +2,7 @@ import Link from "next/link";
 import { RoomView } from "@/components/instructor/RoomView";
 import { LocalTime } from "@/components/instructor/LocalTime";
 import { WorkshopControls } from "@/components/instructor/WorkshopControls";
+import { DrillBoardControl } from "@/components/drills/DrillBoardControl";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
 import { workshopForPage } from "@/server/auth/instructor-guard";
 import { getCourse } from "@/server/content/course";
@@ -48,6 +49,7 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
           chapters: workshop.chapterIds.map((id) => ({ id, title: titles.get(id) ?? id, locked: workshop.lockedChapterIds.includes(id) })),
         }}
       />
+      <DrillBoardControl workshopId={workshop.id} />
       <RoomView workshopId={workshop.id} />
     </main>
   );
