@@ -10,10 +10,17 @@ cd "$(dirname "$0")/.."
 
 fail() { printf '[postgres-for-tests] %s\n' "$*" >&2; exit 1; }
 
-dir="$PWD/.data/postgres-tests"
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$bin" ] && [ -x "$bin/initdb" ] || fail "PostgreSQL is not installed: apt-get install postgresql (scripts/host-setup.sh installs it)."
 as_postgres() { runuser -u postgres -- "$@"; }
+
+mkdir -p .data
+dir="$PWD/.data/postgres-tests"
+# The server runs as the postgres user, which cannot enter a checkout under a private home (e.g. /root):
+# then the cluster lives under /var/tmp instead, one per checkout.
+if ! as_postgres test -x "$PWD/.data"; then
+  dir="/var/tmp/layerlab-postgres-tests-$(printf '%s' "$PWD" | sha256sum | cut -c1-12)"
+fi
 
 if [ "${1:-}" = stop ]; then
   [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
