@@ -47,12 +47,33 @@ export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSan
     if (DOCKER_DOWN.test(output.stderr)) throw new DockerUnavailableError(output.stderr.trim());
     return output;
   };
+  // The checks of one step often ask the same question (three checks inspecting one image): each
+  // answer is kept until a command that may change something runs, so a step costs fewer execs.
+  const answers = new Map<string, Promise<CommandOutput>>();
+  const docker = (args: string[], timeoutMs: number): Promise<CommandOutput> => {
+    if (!isImageQuery(args)) {
+      answers.clear();
+      return run(["docker", ...args], timeoutMs);
+    }
+    const key = JSON.stringify(args);
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = run(["docker", ...args], timeoutMs)));
+    return answer;
+  };
   return {
-    docker: (args, timeoutMs = QUICK_MS) => run(["docker", ...args], timeoutMs),
-    bash: (script, args = [], timeoutMs = QUICK_MS) => run(["bash", "-c", script, "_", ...args], timeoutMs),
+    docker: (args, timeoutMs = QUICK_MS) => docker(args, timeoutMs),
+    bash: (script, args = [], timeoutMs = QUICK_MS) => {
+      answers.clear();
+      return run(["bash", "-c", script, "_", ...args], timeoutMs);
+    },
     path: (p) => (p.startsWith("/") ? p : p === "~" || p.startsWith("~/") ? `${LEARNER_HOME}${p.slice(1)}` : p === "." ? workdir : `${workdir}/${p.replace(/^\.\//, "")}`),
     scratchName: () => `layerlab-check-${randomBytes(4).toString("hex")}`,
   };
+}
+
+/** `docker image inspect|history|ls …`: reads only, so the same question gets the same answer until something runs. */
+function isImageQuery(args: string[]): boolean {
+  return args[0] === "image" && ["inspect", "history", "ls"].includes(args[1]);
 }
 
 /** curl arguments for a server that wants TLS with a given certificate, or basic auth. */
