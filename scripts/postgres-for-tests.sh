@@ -12,7 +12,8 @@ fail() { printf '[postgres-for-tests] %s\n' "$*" >&2; exit 1; }
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$bin" ] && [ -x "$bin/initdb" ] || fail "PostgreSQL is not installed: apt-get install postgresql (scripts/host-setup.sh installs it)."
-as_postgres() { runuser -u postgres -- "$@"; }
+# From /: the postgres user may not be allowed into the current directory.
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
 mkdir -p .data
 dir="$PWD/.data/postgres-tests"
