@@ -157,7 +157,8 @@ test("the live room: the grid follows a learner's step, the instructor watches a
   await gridRow(instructor, "Ada").getByRole("button", { name: "Ada" }).click();
   const watched = instructor.getByRole("region", { name: "Terminal of Ada (read-only)" });
   await expect(watched).toHaveAttribute("data-terminal-state", "ready", { timeout: 30_000 });
-  await expect(watched.locator(".xterm-rows")).toContainText("docker image build", { timeout: 15_000 });
+  // The screen as Ada sees it now: the end of her build and her prompt.
+  await expect(watched.locator(".xterm-rows")).toContainText("learner@layerlab:~/docker-node-hello$", { timeout: 15_000 });
   await typeInTerminal(ada, "echo watched-$((6*7))");
   await expect(watched.locator(".xterm-rows")).toContainText("watched-42", { timeout: 10_000 });
   await watched.locator(".xterm-screen").click();
