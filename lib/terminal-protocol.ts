@@ -87,6 +87,8 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     seq,
     resumed: z.boolean(),
     restore: z.number().int().min(0),
+    /** To a read-only watcher: the learner's terminal size, so the screen is drawn as the learner sees it. */
+    size: z.strictObject({ cols, rows }).optional(),
   }),
   z.strictObject({ type: z.literal("pong") }),
   /** The learner's shell ended (they typed `exit`); a new connection starts a new one. */

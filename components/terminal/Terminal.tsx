@@ -112,7 +112,19 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
       // OSC 52 from tmux/vim in the sandbox reaches the browser's clipboard.
       xterm.loadAddon(new ClipboardAddon());
       xterm.open(container);
-      fit.fit();
+      // A watcher draws at the learner's size (sent by the server) with the font shrunk to fit; a learner's own
+      // terminal fits its pane and tells the server its size.
+      let watchedSize: { cols: number; rows: number } | null = null;
+      const fitWatched = () => {
+        if (!watchedSize || container.clientWidth === 0) return;
+        // Monospace cells are about 0.6 em wide and (at this line height) 1.4 em high.
+        const byWidth = container.clientWidth / (watchedSize.cols * 0.61);
+        const byHeight = container.clientHeight / (watchedSize.rows * 1.4);
+        const fontSize = Math.max(6, Math.min(13, Math.floor(Math.min(byWidth, byHeight))));
+        if (xterm.options.fontSize !== fontSize) xterm.options.fontSize = fontSize;
+      };
+      const fitToPane = () => (readOnly ? fitWatched() : fit.fit());
+      if (!readOnly) fit.fit();
       term.current = xterm;
       search.current = searchAddon;
       cleanups.push(() => xterm.dispose());
@@ -150,6 +162,12 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
           if (next.kind === "ready") setEverReady(true);
         },
         reset: () => xterm.reset(),
+        size: (size) => {
+          if (!readOnly) return;
+          watchedSize = size;
+          xterm.resize(size.cols, size.rows);
+          fitWatched();
+        },
         data: (bytes, written) => xterm.write(bytes, written),
         notice: (message) => console.warn(message),
       });
@@ -179,7 +197,7 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => {
           // A hidden pane measures 0×0; fitting then would shrink the shell to nothing.
-          if (container.clientWidth > 0 && container.clientHeight > 0) fit.fit();
+          if (container.clientWidth > 0 && container.clientHeight > 0) fitToPane();
         });
       });
       observer.observe(container);

@@ -24,6 +24,8 @@ export interface LinkEvents {
   data(bytes: Uint8Array, written: () => void): void;
   /** A problem worth a line in the console but not an overlay (the server refused one message). */
   notice(message: string): void;
+  /** Watching: the learner's terminal size, to draw their screen at. */
+  size?(size: { cols: number; rows: number }): void;
 }
 
 const PING_EVERY_MS = 15_000;
@@ -138,6 +140,7 @@ export class TerminalLink {
         return;
       case "ready":
         if (!message.resumed) this.events.reset();
+        if (message.size) this.events.size?.(message.size);
         this.position = { stream: message.stream, seq: message.seq };
         this.restoreLeft = message.restore;
         this.ready = true;

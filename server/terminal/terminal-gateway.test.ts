@@ -292,7 +292,8 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
       own.type("echo before-$((2*3))\r");
       await own.waitForText("before-6");
       const watcher = await watch();
-      await watcher.waitForMessage("ready");
+      // Drawn at the learner's size, not the watcher's.
+      expect((await watcher.waitForMessage("ready")).size).toEqual({ cols: 100, rows: 30 });
       await watcher.waitForText("before-6");
 
       own.type("echo live-$((4*4))\r");

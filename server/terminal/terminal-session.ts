@@ -25,6 +25,8 @@ export interface AttachInfo {
   restore: Uint8Array | null;
   /** When resumed: the output the viewer missed, from its `seq` on. */
   replay: Uint8Array[];
+  /** The shell's size now (a read-only watcher draws at the learner's size). */
+  size: { cols: number; rows: number };
 }
 
 /**
@@ -152,7 +154,7 @@ export class TerminalSession {
     const replay = from && from.stream === this.stream ? this.buffer.since(from.seq) : null;
     if (from && replay) {
       this.viewers.add(viewer);
-      viewer.start({ stream: this.stream, seq: from.seq, resumed: true, restore: null, replay });
+      viewer.start({ stream: this.stream, seq: from.seq, resumed: true, restore: null, replay, size: this.size });
       return;
     }
     this.attaching.add(viewer);
@@ -167,7 +169,7 @@ export class TerminalSession {
         const state = replies[0].ok ? parsePaneState(replies[0].lines[0]) : null;
         const restore = state ? renderSnapshot(state, replies[1].ok ? replies[1].lines : [], replies[2].ok ? replies[2].lines : []) : Buffer.alloc(0);
         this.viewers.add(viewer);
-        viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [] });
+        viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [], size: this.size });
       }),
     );
   }

@@ -37,7 +37,7 @@ export class WatchConnection implements TerminalViewer {
 
   start(info: AttachInfo): void {
     const restore = info.restore ?? new Uint8Array(0);
-    this.send({ type: "ready", stream: info.stream, seq: info.seq, resumed: false, restore: restore.length });
+    this.send({ type: "ready", stream: info.stream, seq: info.seq, resumed: false, restore: restore.length, size: { cols: info.size.cols, rows: info.size.rows } });
     if (restore.length) this.output(restore);
     for (const chunk of info.replay) this.output(chunk);
   }
