@@ -170,6 +170,11 @@ test("the live room: the grid follows a learner's step, the instructor watches a
   await expect(adaRows).not.toContainText("intruder");
   await expect(watched.locator(".xterm-rows")).toContainText("after-2");
   await instructor.screenshot({ path: "e2e/screenshots/workshop-watch-terminal.png" });
+  // Enlarged, the learner's wide terminal is drawn at a readable size.
+  await instructor.getByRole("button", { name: "Enlarge" }).click();
+  await expect(watched.locator(".xterm-rows")).toContainText("after-2");
+  await instructor.screenshot({ path: "e2e/screenshots/workshop-watch-terminal-enlarged.png" });
+  await instructor.getByRole("button", { name: "Back to the grid" }).click();
 
   // The instructor resets Bob's sandbox: a file Bob made is gone afterwards, and Bob is told.
   await typeInTerminal(bob, "touch ~/made-before-reset && ls ~/made-before-reset");

@@ -11,6 +11,9 @@ interface LearnerPanelProps {
   row: RoomRow;
   stepCount: number;
   now: number;
+  /** The panel takes the whole room's width, so a wide terminal is drawn at a readable size. */
+  wide: boolean;
+  onToggleWide(): void;
   onClose(): void;
 }
 
@@ -30,7 +33,7 @@ async function post(url: string, body?: unknown): Promise<string | null> {
 }
 
 /** One learner up close: where they are, their terminal live (read-only), a fresh sandbox, a direct message. */
-export function LearnerPanel({ workshopId, row, stepCount, now, onClose }: LearnerPanelProps) {
+export function LearnerPanel({ workshopId, row, stepCount, now, wide, onToggleWide, onClose }: LearnerPanelProps) {
   const base = `/api/instructor/workshops/${workshopId}/learners/${row.learnerId}`;
   const [confirming, setConfirming] = useState(false);
   const [resetting, setResetting] = useState(false);
@@ -63,9 +66,12 @@ export function LearnerPanel({ workshopId, row, stepCount, now, onClose }: Learn
   }
 
   return (
-    <aside className={styles.panel} aria-label={`Learner ${row.displayName}`}>
+    <aside className={wide ? `${styles.panel} ${styles.panelWide}` : styles.panel} aria-label={`Learner ${row.displayName}`}>
       <div className={styles.panelHead}>
         <h2>{row.displayName}</h2>
+        <button type="button" className="btn-ghost btn-small" onClick={onToggleWide} aria-pressed={wide}>
+          {wide ? "Back to the grid" : "Enlarge"}
+        </button>
         <button type="button" className="btn-ghost btn-small" onClick={onClose} aria-label="Close the learner panel">
           ✕
         </button>

@@ -26,6 +26,7 @@ export function RoomView({ workshopId }: { workshopId: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [group, setGroup] = useState<string | null>(null);
   const [sort, setSort] = useState<SortOrder>("stuck");
+  const [wide, setWide] = useState(false);
 
   const rows = useMemo(() => (view ? [...view.rows].sort(SORTS[sort]) : []), [view, sort]);
   const groupKey = (g: { step: { chapterId: string; stepId: string }; checkId: string }) => `${g.step.chapterId}/${g.step.stepId}#${g.checkId}`;
@@ -93,7 +94,7 @@ export function RoomView({ workshopId }: { workshopId: string }) {
       </div>
 
       <div className={styles.body}>
-        <div className={styles.main}>
+        <div className={styles.main} hidden={wide && selectedRow !== null}>
           {view.groups.length ? (
             <ul className={styles.groups} aria-label="Learners grouped by the check they fail">
               {view.groups.map((g) => (
@@ -123,7 +124,12 @@ export function RoomView({ workshopId }: { workshopId: string }) {
             row={selectedRow}
             stepCount={snapshot.steps.length}
             now={now}
-            onClose={() => setSelected(null)}
+            wide={wide}
+            onToggleWide={() => setWide(!wide)}
+            onClose={() => {
+              setSelected(null);
+              setWide(false);
+            }}
           />
         )}
       </div>
