@@ -100,3 +100,31 @@ test("a learner plays a drill to the end: broken, hint, fixed in the editor, sco
   await expect(page.getByRole("link", { name: /Hello, \$NAME/ })).toContainText(/best \d+/);
   await shot(page, "05-catalog-after");
 });
+
+test("giving up stops the clock, shows the reference fix, and a new attempt starts fresh", async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+
+  await page.goto("/");
+  await page.getByLabel(/your name/i).fill("Drill Quitter");
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome back, Drill Quitter/ })).toBeVisible();
+  await page.goto("/drills/arg-scope");
+  await page.getByRole("button", { name: "Start the drill" }).click();
+  const clock = page.getByRole("timer", { name: "Time on this drill" });
+  await expect(clock).toHaveAttribute("data-running", "true", { timeout: 180_000 });
+  // Before the end, no fix is on the page.
+  await expect(page.getByText("Reference fix")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Give up and show the fix" }).click();
+  await expect(clock).toHaveAttribute("data-running", "false");
+  await expect(page.getByText("Given up: no score.")).toBeVisible();
+  const help = page.getByRole("region", { name: "Help" });
+  await expect(help).toContainText("Reference fix");
+  await expect(help).toContainText(/ARG VERSION\s+LABEL/);
+  await shot(page, "06-gave-up");
+
+  await page.getByRole("button", { name: "Try again (new variant)" }).click();
+  await expect(clock).toHaveAttribute("data-running", "true", { timeout: 60_000 });
+  await expect(page.getByText("Reference fix")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Check my fix" })).toBeEnabled();
+});
