@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { chromium } from "@playwright/test";
 import { roomEventSchema } from "../lib/workshop/room";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
 import { TerminalTestClient } from "../server/terminal/terminal-test-client";
@@ -34,6 +35,7 @@ const BASE = `http://localhost:${PORT}`;
 const CHAPTER = "layers";
 const STEP = "fat";
 const RESULTS = path.resolve("bench/results/workshop.json");
+const SCREENSHOT = path.resolve("bench/results/workshop-dashboard.png");
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,6 +143,28 @@ function cpuTicks(pid: number): { own: number; children: number } {
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** The room view with the whole room in it, at 1280×800, taken after the measured window. */
+async function screenshotDashboard(cookie: string, workshopId: string): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const [name, ...value] = cookie.split("=");
+    await context.addCookies([{ name, value: value.join("="), url: BASE }]);
+    const page = await context.newPage();
+    await page.goto(`${BASE}/instructor/workshops/${workshopId}`);
+    const room = page.getByTestId("room-view");
+    await room.waitFor({ timeout: 60_000 });
+    await room.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT });
+    console.log(`dashboard screenshot: ${SCREENSHOT}`);
+  } finally {
+    await browser.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -278,6 +302,7 @@ async function main(): Promise<void> {
     };
     fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2) + "\n");
     console.log(JSON.stringify(result, null, 2));
+    await screenshotDashboard(instructorCookie, workshop.id).catch((error) => console.error("dashboard screenshot failed:", error));
   } finally {
     abort.abort();
     await Promise.all(learners.map((l) => l.terminal?.close().catch(() => {})));
