@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     await page.getByRole("link", { name: /Layers are additive/ }).click();
     const terminal = page.getByRole("region", { name: "Terminal" });
     await terminal.and(page.locator('[data-terminal-state="ready"]')).waitFor({ timeout: 180_000 });
-    await page.locator('[id="editor-tab-Dockerfile"]').waitFor();
+    await page.getByRole("tab", { name: /^Dockerfile(?![\w.])/ }).waitFor();
 
     // The first build pulls the base image and writes 60 MB; not timed.
     await typeLine(page, `cd ~/layers && docker image build -q -t ${IMAGE} .`);
