@@ -91,6 +91,8 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     size: z.strictObject({ cols, rows }).optional(),
   }),
   z.strictObject({ type: z.literal("pong") }),
+  /** To a read-only watcher: the learner's terminal was resized. */
+  z.strictObject({ type: z.literal("size"), cols, rows }),
   /** The learner's shell ended (they typed `exit`); a new connection starts a new one. */
   z.strictObject({ type: z.literal("exit") }),
   z.strictObject({ type: z.literal("error"), message: z.string().max(500) }),

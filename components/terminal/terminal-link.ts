@@ -148,6 +148,9 @@ export class TerminalLink {
         this.events.state({ kind: "ready" });
         this.flushQueued();
         return;
+      case "size":
+        this.events.size?.({ cols: message.cols, rows: message.rows });
+        return;
       case "pong":
         if (this.pongTimer) clearTimeout(this.pongTimer);
         this.pongTimer = null;

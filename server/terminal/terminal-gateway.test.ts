@@ -298,6 +298,9 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
 
       own.type("echo live-$((4*4))\r");
       await watcher.waitForText("live-16");
+      // The learner's tab resizes: the watcher hears of it and redraws at that size.
+      own.control({ type: "resize", cols: 90, rows: 28 });
+      expect(await watcher.waitForMessage("size")).toEqual({ type: "size", cols: 90, rows: 28 });
 
       watcher.type("echo hacked-$((6*7))\r");
       expect((await watcher.waitForMessage("error")).message).toMatch(/read-only/);
@@ -305,7 +308,7 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
       // The learner's next command runs after anything the watcher sent would have: neither arrived.
       own.type("stty size; echo after-$((1+1))\r");
       await own.waitForText("after-2");
-      expect(own.text).toContain("30 100");
+      expect(own.text).toContain("28 90");
       expect(own.text).not.toContain("hacked-42");
       await watcher.close();
       await own.close();

@@ -41,6 +41,8 @@ export interface TerminalViewer {
   start(info: AttachInfo): void;
   output(chunk: Uint8Array): void;
   end(reason: DetachReason): void;
+  /** The shell was resized (by the learner's tab): a read-only watcher redraws at the new size. */
+  resized?(size: { cols: number; rows: number }): void;
 }
 
 export interface SessionOptions {
@@ -190,6 +192,7 @@ export class TerminalSession {
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
     this.write(resizeCommand(cols, rows), () => {});
+    for (const viewer of this.viewers) viewer.resized?.(this.size);
   }
 
   /** Flow control: the pty is paused while any viewer is behind, and resumes when none is. */

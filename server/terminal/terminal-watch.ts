@@ -48,6 +48,10 @@ export class WatchConnection implements TerminalViewer {
     this.ws.send(chunk, { binary: true });
   }
 
+  resized(size: { cols: number; rows: number }): void {
+    this.send({ type: "size", cols: size.cols, rows: size.rows });
+  }
+
   end(reason: DetachReason): void {
     if (reason === "evicted") return this.close(TERMINAL_CLOSE.tooMany, "too many viewers");
     // The hub attaches this watcher again when the learner's shell comes back.
