@@ -50,8 +50,21 @@ const containerAnswers: Check<SpecOf<"container-answers">> = {
 
 const containerOutput: Check<SpecOf<"container-output">> = {
   run: async (spec, sandbox) => {
+    const name = sandbox.scratchName();
     const options = [...(spec.pull ? ["--pull", "always"] : []), ...(spec.platform ? ["--platform", spec.platform] : [])];
-    return judgeContainerOutput(spec, await sandbox.docker(["container", "run", "--rm", "--quiet", ...options, spec.image, ...spec.args], 120_000));
+    try {
+      // Not --rm: the container is kept until its log has been read, and removed below.
+      const run = await sandbox.docker(["container", "run", "--name", name, "--quiet", ...options, spec.image, ...spec.args], 120_000);
+      // A container that exits at once can lose its output on the way through the attach stream (a race
+      // seen here about once in sixty runs); its log still holds everything it printed.
+      if (run.exitCode === 0 && !(run.stdout + run.stderr).trim()) {
+        const logs = await sandbox.docker(["container", "logs", name]);
+        if (logs.exitCode === 0) return judgeContainerOutput(spec, { ...run, stdout: logs.stdout, stderr: logs.stderr });
+      }
+      return judgeContainerOutput(spec, run);
+    } finally {
+      await sandbox.docker(["container", "rm", "-f", name]);
+    }
   },
 };
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { isNode, parseDocument } from "yaml";
 import { drillFileSchema, drillWorkdir, parseDrillFolder, renderDrill, type Drill, type DrillFile, type DrillVariant } from "@/lib/content/drill";
