@@ -64,7 +64,7 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
   const checks = new CheckScheduler({
     run: (learnerId, step, trigger) =>
       checkLearnerStep(
-        { driver, sandboxOf: async (id) => (await sandboxes.acquire(id)).sandboxId },
+        { driver, sandboxOf: (id) => sandboxes.sandboxOf(id), acquire: async (id) => (await sandboxes.acquire(id)).sandboxId },
         learnerId,
         step,
         trigger,

@@ -8,9 +8,20 @@ import type { CheckTrigger, StepRef } from "./check-scheduler";
 import { runStepChecks } from "./check-runner";
 import { sandboxExec } from "./sandbox-exec";
 
-/** Runs one step's checks in the learner's own sandbox, and records the run and the progress it makes. */
+/**
+ * Runs one step's checks in the learner's own sandbox, and records the run and the progress it makes.
+ * A learner at a prompt has a running sandbox: the checks go straight to it. Only when it does not
+ * answer (none yet, stopped, Docker down) is it acquired, which starts what is missing, and the checks
+ * run again: making sure of Docker first on every run would add an exec to every verdict.
+ */
 export async function checkLearnerStep(
-  deps: { driver: SandboxDriver; sandboxOf(learnerId: string): Promise<string> },
+  deps: {
+    driver: SandboxDriver;
+    /** The learner's sandbox if they have one, started or not. */
+    sandboxOf(learnerId: string): Promise<string | undefined>;
+    /** The learner's sandbox, running with Docker answering. */
+    acquire(learnerId: string): Promise<string>;
+  },
   learnerId: string,
   ref: StepRef,
   trigger: CheckTrigger,
@@ -18,8 +29,9 @@ export async function checkLearnerStep(
   const chapter = await getChapter(ref.chapterId);
   const step = chapter?.steps.find((s) => s.id === ref.stepId);
   if (!chapter || !step) return { passed: false, checks: [] };
-  const sandboxId = await deps.sandboxOf(learnerId);
-  const verdict = await runStepChecks(sandboxExec(deps.driver, sandboxId), chapter, step);
+  const known = await deps.sandboxOf(learnerId);
+  let verdict = known ? await runStepChecks(sandboxExec(deps.driver, known), chapter, step) : null;
+  if (!verdict || verdict.sandbox !== "ok") verdict = await runStepChecks(sandboxExec(deps.driver, await deps.acquire(learnerId)), chapter, step);
   await db().checkRun.create({
     data: {
       learnerId,
