@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const inspect = `docker image inspect ${IMAGE}`;
     const execTrue = await timeExec(["true"]);
     const execInspect = await timeExec(["docker", "image", "inspect", IMAGE]);
-    // What every check run does first: sandboxes.acquire() makes sure Docker answers (its fast path).
+    // What a check run would add if it made sure of Docker first (acquire()); it does so only when the sandbox does not answer.
     const execDockerStart = await timeExec(["layerlab-docker-start"], "root");
     // The five commands step 1's checks run, as one exec: what batching them would cost.
     const execAllInOne = await timeExec(["bash", "-c", `${inspect}; ${inspect}; ${history}; ${inspect}; ${history}`]);
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
         server_per_check: Object.fromEntries(Object.entries(perCheck).map(([id, v]) => [id, summary(v)])),
         podman_exec_true: execTrue,
         podman_exec_docker_image_inspect: execInspect,
-        podman_exec_layerlab_docker_start_as_acquire_runs_it: execDockerStart,
+        podman_exec_layerlab_docker_start_saved_per_check_run: execDockerStart,
         docker_image_inspect_timed_inside_sandbox: dockerInspectInside,
         podman_exec_step1_commands_in_one_exec: execAllInOne,
       },
