@@ -247,7 +247,7 @@ async function main(): Promise<void> {
         podman_exec_step1_commands_in_one_exec: execAllInOne,
       },
       method:
-        "Chromium on chapter 04 step 1 (3 checks, 5 sandbox commands: image inspect; inspect + history; inspect + history) against a real lab server with its own sandbox. " +
+        "Chromium on chapter 04 step 1 (3 checks asking 5 questions: image inspect; inspect + history; inspect + history; one run asks each distinct one once, so 2 sandbox commands) against a real lab server with its own sandbox. " +
         "Each run: `docker image rm` (checks go red, not timed), then a fully cached `docker image build -q`; timed in the page from the WebSocket frame carrying the prompt's OSC 133 A " +
         "to the MutationObserver callback that sees every .check-list > li at data-status=passed. Split at the server-sent 'checking' and 'verdict' events as the page receives them. " +
         "server_check_run: the server's own CheckRun.durationMs for those runs. podman_exec_*: 20 sequential driver.exec calls as the learner on the same sandbox, outside any check run; docker_image_inspect_timed_inside_sandbox: the same docker command timed by bash inside the sandbox (no podman exec).",
