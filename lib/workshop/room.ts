@@ -273,7 +273,8 @@ export function roomGroups(rows: RoomRow[], steps: RoomStep[]): RoomGroup[] {
 export function roomView(snapshot: RoomSnapshot): RoomView {
   const rows = snapshot.learners
     .map((learner) => roomRow(learner, snapshot.steps, snapshot.settings, snapshot.now))
-    .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.learnerId.localeCompare(b.learnerId));
+    // "Learner 2" before "Learner 10", as people count.
+    .sort((a, b) => a.displayName.localeCompare(b.displayName, undefined, { numeric: true }) || a.learnerId.localeCompare(b.learnerId));
   return { rows, groups: roomGroups(rows, snapshot.steps) };
 }
 
