@@ -154,7 +154,7 @@ ensure_push_credentials() {
 }
 
 ensure_lab_registry() {
-  local img=localhost/layerlab/registry:latest cname="$LAYERLAB_REGISTRY_CONTAINER" want have state i
+  local img=localhost/layerlab/registry:latest cname="$LAYERLAB_REGISTRY_CONTAINER" want have state i attempt
   podman image exists "$img" || ll_die "$img is missing; run: bash scripts/images/build-all.sh registry"
   ensure_push_credentials
   want="$(printf '%s\n' "$(podman image inspect "$img" --format '{{.Id}}')" "$LAYERLAB_NETWORK" \
@@ -164,35 +164,43 @@ ensure_lab_registry() {
     have="$(podman container inspect "$cname" --format '{{index .Config.Labels "layerlab.config"}}' 2>/dev/null || true)"
     if [ "$have" != "$want" ]; then
       ll_log "registry: recreating container $cname (image or settings changed; data stays in volume $LAYERLAB_REGISTRY_VOLUME)"
-      ll_quiet podman rm -f "$cname" || ll_die "cannot remove old container $cname"
+      ll_quiet podman rm -f -t 0 "$cname" || ll_die "cannot remove old container $cname"
     fi
   fi
-  if ! podman container exists "$cname"; then
-    podman network exists "$LAYERLAB_NETWORK" ||
-      ll_die "podman network '$LAYERLAB_NETWORK' is missing; run: bash scripts/host-setup.sh"
-    ll_quiet podman create --name "$cname" --label "layerlab.config=$want" \
-      --network "$LAYERLAB_NETWORK" --ip "$LAYERLAB_REGISTRY_IP" \
-      -p "127.0.0.1:$LAYERLAB_REGISTRY_HOST_PORT:5000" \
-      -p "127.0.0.1:$LAYERLAB_REGISTRY_PUSH_PORT:5001" \
-      --mount "type=volume,src=$LAYERLAB_REGISTRY_VOLUME,dst=/var/lib/registry" \
-      --mount "type=bind,src=$PUSH_AUTH_DIR/htpasswd,dst=/auth/htpasswd,ro" \
-      --init --restart=always --memory 512m --pids-limit 512 \
-      "$img" /usr/local/bin/layerlab-lab-registry ||
-      ll_die "cannot create the lab registry container $cname. Are ports 127.0.0.1:$LAYERLAB_REGISTRY_HOST_PORT and :$LAYERLAB_REGISTRY_PUSH_PORT free (LAYERLAB_REGISTRY_HOST_PORT, LAYERLAB_REGISTRY_PUSH_PORT) and $LAYERLAB_REGISTRY_IP unused?"
-    ll_log "registry: created $cname ($LAYERLAB_REGISTRY_IP:5000 read-only on network $LAYERLAB_NETWORK; host: $LAYERLAB_REGISTRY_LOCAL read-only, $LAYERLAB_REGISTRY_PUSH push; volume $LAYERLAB_REGISTRY_VOLUME)"
-  fi
-  state="$(podman container inspect "$cname" --format '{{.State.Status}}')"
-  if [ "$state" != running ]; then
-    # 8>&-: conmon must not inherit (and hold) this script's lock
-    ll_quiet podman start "$cname" 8>&- || ll_die "cannot start $cname; see: podman logs $cname"
-    ll_log "registry: started $cname (was $state)"
-  fi
-  for i in $(seq 1 60); do
-    registry_up && registry_push_up && break
-    [ "$i" = 60 ] && ll_die "the lab registry does not answer on http://$LAYERLAB_REGISTRY_LOCAL/v2/ and http://$LAYERLAB_REGISTRY_PUSH/v2/ after 30s; see: podman logs $cname"
-    sleep 0.5
+  # A second attempt covers a container podman reports running whose processes are gone (seen after
+  # the host was starved): it answers nothing and a restart hangs, so it is recreated on its volume.
+  for attempt in 1 2; do
+    if ! podman container exists "$cname"; then
+      podman network exists "$LAYERLAB_NETWORK" ||
+        ll_die "podman network '$LAYERLAB_NETWORK' is missing; run: bash scripts/host-setup.sh"
+      ll_quiet podman create --name "$cname" --label "layerlab.config=$want" \
+        --network "$LAYERLAB_NETWORK" --ip "$LAYERLAB_REGISTRY_IP" \
+        -p "127.0.0.1:$LAYERLAB_REGISTRY_HOST_PORT:5000" \
+        -p "127.0.0.1:$LAYERLAB_REGISTRY_PUSH_PORT:5001" \
+        --mount "type=volume,src=$LAYERLAB_REGISTRY_VOLUME,dst=/var/lib/registry" \
+        --mount "type=bind,src=$PUSH_AUTH_DIR/htpasswd,dst=/auth/htpasswd,ro" \
+        --init --restart=always --memory 512m --pids-limit 512 \
+        "$img" /usr/local/bin/layerlab-lab-registry ||
+        ll_die "cannot create the lab registry container $cname. Are ports 127.0.0.1:$LAYERLAB_REGISTRY_HOST_PORT and :$LAYERLAB_REGISTRY_PUSH_PORT free (LAYERLAB_REGISTRY_HOST_PORT, LAYERLAB_REGISTRY_PUSH_PORT) and $LAYERLAB_REGISTRY_IP unused?"
+      ll_log "registry: created $cname ($LAYERLAB_REGISTRY_IP:5000 read-only on network $LAYERLAB_NETWORK; host: $LAYERLAB_REGISTRY_LOCAL read-only, $LAYERLAB_REGISTRY_PUSH push; volume $LAYERLAB_REGISTRY_VOLUME)"
+    fi
+    state="$(podman container inspect "$cname" --format '{{.State.Status}}')"
+    if [ "$state" != running ]; then
+      # 8>&-: conmon must not inherit (and hold) this script's lock
+      ll_quiet podman start "$cname" 8>&- || ll_die "cannot start $cname; see: podman logs $cname"
+      ll_log "registry: started $cname (was $state)"
+    fi
+    for i in $(seq 1 60); do
+      if registry_up && registry_push_up; then
+        ll_log "registry: $cname answers (sandboxes: $LAYERLAB_REGISTRY, host: $LAYERLAB_REGISTRY_LOCAL, push: $LAYERLAB_REGISTRY_PUSH)"
+        return 0
+      fi
+      sleep 0.5
+    done
+    [ "$attempt" = 2 ] && ll_die "the lab registry does not answer on http://$LAYERLAB_REGISTRY_LOCAL/v2/ and http://$LAYERLAB_REGISTRY_PUSH/v2/ after 30s, even recreated; see: podman logs $cname"
+    ll_log "registry: $cname is running but does not answer after 30s; recreating it (data stays in volume $LAYERLAB_REGISTRY_VOLUME)"
+    ll_quiet podman rm -f -t 0 "$cname" || ll_die "cannot remove the unresponsive $cname; try: podman rm -f $cname"
   done
-  ll_log "registry: $cname answers (sandboxes: $LAYERLAB_REGISTRY, host: $LAYERLAB_REGISTRY_LOCAL, push: $LAYERLAB_REGISTRY_PUSH)"
 }
 
 # digest the registry holds for repo:tag (empty when absent)
