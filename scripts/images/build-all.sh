@@ -154,7 +154,7 @@ ensure_push_credentials() {
 }
 
 ensure_lab_registry() {
-  local img=localhost/layerlab/registry:latest cname="$LAYERLAB_REGISTRY_CONTAINER" want have state i attempt
+  local img=localhost/layerlab/registry:latest cname="$LAYERLAB_REGISTRY_CONTAINER" want have state attempt deadline
   podman image exists "$img" || ll_die "$img is missing; run: bash scripts/images/build-all.sh registry"
   ensure_push_credentials
   want="$(printf '%s\n' "$(podman image inspect "$img" --format '{{.Id}}')" "$LAYERLAB_NETWORK" \
@@ -190,7 +190,9 @@ ensure_lab_registry() {
       ll_quiet podman start "$cname" 8>&- || ll_die "cannot start $cname; see: podman logs $cname"
       ll_log "registry: started $cname (was $state)"
     fi
-    for i in $(seq 1 60); do
+    # A deadline, not a count: a hung registry makes each probe wait for its 2 s timeout.
+    deadline=$((SECONDS + 30))
+    while [ "$SECONDS" -lt "$deadline" ]; do
       if registry_up && registry_push_up; then
         ll_log "registry: $cname answers (sandboxes: $LAYERLAB_REGISTRY, host: $LAYERLAB_REGISTRY_LOCAL, push: $LAYERLAB_REGISTRY_PUSH)"
         return 0
