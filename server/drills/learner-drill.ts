@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import type { Drill, DrillVariant } from "@/lib/content/drill";
-import type { AttemptView } from "@/lib/drills/drill-api";
-import { HttpError } from "../auth/request-guard";
+import { attemptRefSchema, type AttemptView } from "@/lib/drills/drill-api";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import type { LearnerIdentity } from "../auth/learner-session";
+import { HttpError, requireLearner } from "../auth/request-guard";
 import { drillVariant, getDrill } from "../content/drills";
 import { findDrillAttempt, latestDrillAttempt, type DrillAttempt } from "../db/drill-attempts";
 import { editableFiles } from "./drill-runner";
@@ -26,6 +28,18 @@ export async function attemptOf(learnerId: string, drill: Drill, attemptId: stri
 }
 
 /** The learner's latest attempt, which the editor and the file routes work on. */
+/** For an attempt's routes (hint, check, give up): the signed-in learner, the drill in the URL and the attempt the body names. */
+export async function attemptFromRequest(
+  request: Request,
+  params: Promise<{ drillId: string }>,
+): Promise<{ learner: LearnerIdentity; drill: Drill; attempt: DrillAttempt; variant: DrillVariant }> {
+  const learner = await requireLearner(request);
+  const drill = await drillFromParams(await params);
+  const body = await parseJsonBody(request, attemptRefSchema);
+  if (!body.ok) throw new HttpError(400, body.error);
+  return { learner, drill, ...(await attemptOf(learner.id, drill, body.data.attemptId)) };
+}
+
 export async function latestAttemptOf(learnerId: string, drill: Drill): Promise<{ attempt: DrillAttempt; variant: DrillVariant }> {
   const attempt = await latestDrillAttempt(learnerId, drill.id);
   if (!attempt) throw new HttpError(409, "Start the drill first.");

@@ -1,11 +1,9 @@
-import { attemptRefSchema } from "@/lib/drills/drill-api";
 import { drillScore } from "@/lib/drills/score";
-import { parseJsonBody } from "@/lib/validations/parse-body";
-import { HttpError, jsonRoute, requireLearner } from "@/server/auth/request-guard";
+import { HttpError, jsonRoute } from "@/server/auth/request-guard";
 import { sandboxExec } from "@/server/checks/sandbox-exec";
 import { recordDrillCheck } from "@/server/db/drill-attempts";
 import { judgeDrill } from "@/server/drills/drill-runner";
-import { attemptOf, attemptView, drillFromParams } from "@/server/drills/learner-drill";
+import { attemptFromRequest, attemptView } from "@/server/drills/learner-drill";
 import { getRuntime } from "@/server/runtime";
 
 // One drill check per learner at a time: each builds and runs containers, and two at once would race on the tag.
@@ -15,11 +13,7 @@ const running = (slot.layerlabDrillChecks ??= new Set<string>());
 /** "Check my fix": builds and runs the learner's project as it is now; a first pass stops the clock and scores. */
 export async function POST(request: Request, { params }: { params: Promise<{ drillId: string }> }) {
   return jsonRoute(async () => {
-    const learner = await requireLearner(request);
-    const drill = await drillFromParams(await params);
-    const body = await parseJsonBody(request, attemptRefSchema);
-    if (!body.ok) throw new HttpError(400, body.error);
-    const { attempt, variant } = await attemptOf(learner.id, drill, body.data.attemptId);
+    const { learner, drill, attempt, variant } = await attemptFromRequest(request, params);
     if (running.has(learner.id)) throw new HttpError(409, "A check of your fix is already running; its result is on the way.");
     running.add(learner.id);
     try {

@@ -1,0 +1,44 @@
+import "server-only";
+import { z } from "zod";
+import { MAX_FILE_BYTES, saveFileBodySchema } from "@/lib/workspace/workspace-api";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import { HttpError } from "../auth/request-guard";
+import { FileChangedError, readExerciseFile, writeExerciseFile, type ExerciseFolder } from "./exercise-workspace";
+import { forgetListings } from "./shared-listing";
+
+/** What the chapter and drill file routes share: reading a file for the editor and saving the editor's text. */
+
+const pathParams = z.object({ path: z.array(z.string()).min(1) });
+
+// JSON may spell a character as \uXXXX (6 bytes), so the body of a 1 MB file can be larger than 1 MB;
+// beyond this it is certainly too large and is refused before it is read.
+const MAX_BODY_BYTES = 6 * MAX_FILE_BYTES + 1024;
+
+/** The file a `/files/[...path]` route names, relative to the exercise folder. */
+export function filePathFromParams(params: unknown): string {
+  const parsed = pathParams.safeParse(params);
+  if (!parsed.success) throw new HttpError(400, "Name a file after /files/.");
+  return parsed.data.path.join("/");
+}
+
+/** One exercise file's text and the hash a later save must name. */
+export async function fileResponse(folder: ExerciseFolder, path: string): Promise<Response> {
+  return Response.json(await readExerciseFile(folder, path), { headers: { "cache-control": "no-store" } });
+}
+
+/** Saves the request's text into the sandbox; 409 when the file there is no longer the version the edits started from. */
+export async function saveFileResponse(request: Request, folder: ExerciseFolder, path: string): Promise<Response> {
+  const length = Number(request.headers.get("content-length") ?? NaN);
+  if (!Number.isFinite(length)) throw new HttpError(411, "Send the file with a Content-Length header.");
+  if (length > MAX_BODY_BYTES) throw new HttpError(413, `The file is larger than ${MAX_FILE_BYTES / 1024} KB; the editor saves files up to that size.`);
+  const body = await parseJsonBody(request, saveFileBodySchema);
+  if (!body.ok) throw new HttpError(400, body.error);
+  try {
+    const saved = await writeExerciseFile(folder, path, body.data.content, body.data.baseHash);
+    forgetListings(folder.sandboxId);
+    return Response.json(saved);
+  } catch (error) {
+    if (error instanceof FileChangedError) return Response.json({ error: error.message, currentHash: error.currentHash }, { status: 409 });
+    throw error;
+  }
+}
