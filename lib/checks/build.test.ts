@@ -17,6 +17,20 @@ describe("build-succeeds", () => {
     expect(result.details).toContain("cat: can't open '/etc/app.conf': No such file or directory");
   });
 
+  it("quotes apt's E: line even when stdout's last line came after it", () => {
+    const stderr = [
+      "#6 [2/2] RUN apt-get install hello",
+      "#6 0.412 Reading package lists...",
+      "#6 0.913 Building dependency tree...",
+      "#6 0.914 E: Unable to locate package hello",
+      "#6 0.915 Reading state information...",
+      '#6 ERROR: process "/bin/sh -c apt-get install hello" did not complete successfully: exit code: 100',
+      'ERROR: failed to solve: process "/bin/sh -c apt-get install hello" did not complete successfully: exit code: 100',
+    ].join("\n");
+    const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, { stdout: "", stderr, exitCode: 1, timedOut: false });
+    expect(result.message).toMatch(/The step printed: `E: Unable to locate package hello`$/);
+  });
+
   it("names the target", () => {
     expect(judgeBuildSucceeds(spec({ kind: "build-succeeds", target: "deploy" }) as Of<"build-succeeds">, ok)).toEqual({ passed: true, message: "Dockerfile (target deploy) builds." });
   });

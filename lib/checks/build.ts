@@ -72,7 +72,8 @@ export function failedStepSaid(plain: string): string | null {
   const failed = /^#(\d+) ERROR: /m.exec(plain)?.[1];
   if (!failed) return null;
   const lines = [...plain.matchAll(new RegExp(`^#${failed} \\d+\\.\\d+ (.*\\S.*)$`, "gm"))].map((m) => m[1].trim());
-  return lines.find((l) => /error|not found|no such|denied|cannot|can't|failed/i.test(l)) ?? lines.at(-1) ?? null;
+  // apt says what went wrong in an `E: …` line on stderr, which may land before stdout's last line.
+  return lines.find((l) => /^E: |error|not found|no such|denied|cannot|can't|unable|failed/i.test(l)) ?? lines.at(-1) ?? null;
 }
 
 /** The line a learner needs from a failed build: BuildKit's `ERROR: …`, else the last line. */

@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseConfig } from "@/lib/config";
 
 /**
@@ -165,6 +165,8 @@ describe.runIf(imageExists())("terminal into a real sandbox", () => {
     ["random base64", "cat /dev/urandom | base64"],
   ])("floods with %s for seconds to a slow consumer: server buffers stay bounded, then Ctrl-C works", async (_, command) => {
     const client = await connect("ada", { ackDelayMs: 200 });
+    // Closed whatever happens: a connection left flooding would count in the next test's figures.
+    onTestFinished(() => client.close());
     await ready(client);
     const rssBefore = process.memoryUsage().rss;
     client.type(`${command}\r`);
@@ -196,7 +198,6 @@ describe.runIf(imageExists())("terminal into a real sandbox", () => {
     expect(rssGrowth).toBeLessThan(150 * 1024 * 1024);
     client.type("echo flood-over-$((2*21))\r");
     await client.waitForText("flood-over-42", 30_000);
-    await client.close();
   });
 
   it("keeps learners apart: linus's cookie reaches linus's own sandbox only", async () => {
