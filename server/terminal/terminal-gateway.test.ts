@@ -35,7 +35,7 @@ function startLab(): void {
         touch: () => {},
       },
     },
-    { graceMs: 60_000, replayBytes: 256 * 1024 },
+    { graceMs: 60_000, replayBytes: 256 * 1024, pauseAfterSeconds: 2 },
   );
   hub.onPrompt((e) => prompts.push(e));
   gateway = createTerminalGateway({
@@ -187,7 +187,9 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(client.seq - stalledAt).toBeLessThan(64 * 1024);
 
-    // The browser catches up (acks); output flows again, and Ctrl-C stops `yes`.
+    // The browser catches up (acks); output flows again, and Ctrl-C stops `yes`. Whatever tmux held for longer
+    // than pause-after (2 s here) it skipped, so the prompt comes after little more output.
+    const resumedAt = client.seq;
     client.control({ type: "ack", bytes: client.seq + 10_000_000 });
     client.type("\x03");
     client.control({ type: "ack", bytes: 100_000_000 });
@@ -198,6 +200,8 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     } finally {
       clearInterval(acker);
     }
+    console.log(`after the stall: ${client.seq - resumedAt} B until the prompt`);
+    expect(client.seq - resumedAt).toBeLessThan(4 * 1024 * 1024);
     expect(hub.stats().paused).toBe(0);
     await client.close();
   });
@@ -267,6 +271,26 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     const pids = execFileSync("pgrep", ["-f", `tmux -S ${socket} .*-CC`]).toString().trim().split("\n").map(Number);
     for (const pid of pids) process.kill(pid, "SIGKILL");
     expect(await client.waitForClose()).toBe(TERMINAL_CLOSE.sandboxStopped);
+  });
+
+  it("when tmux skips output the tab was too far behind on, continues the pane and redraws the screen", async () => {
+    const client = await connect("paused");
+    await ready(client);
+    client.type("clear; echo before-pause-$((6*7)); sleep 1; echo after-pause-$((6*8)); sleep 30\r");
+    await client.waitForText("before-pause-42");
+    // What tmux does to a client more than pause-after behind, done on demand: pause the pane for the lab.
+    const socket = driver.socketOf("sandbox-of-paused");
+    const control = execFileSync("tmux", ["-S", socket, "list-clients", "-F", "#{client_control_mode} #{client_name}"]).toString();
+    const name = /^1 (\S+)$/m.exec(control)![1];
+    execFileSync("tmux", ["-S", socket, "refresh-client", "-t", name, "-A", "%0:pause"]);
+    await client.waitForText("output skipped while this terminal caught up");
+    // Redrawn from tmux's screen (the line printed while paused included), then live again.
+    const redrawnFrom = client.text.lastIndexOf("output skipped");
+    await client.waitForText("after-pause-48");
+    client.type("\x03echo live-$((7*7))\r");
+    await client.waitForText("live-49");
+    expect(client.text.slice(redrawnFrom)).toMatch(/before-pause-42[^]*after-pause-48[^]*live-49/);
+    await client.close();
   });
 
   it("lets an instructor watch read-only: a snapshot, then live output", async () => {

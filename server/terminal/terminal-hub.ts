@@ -33,6 +33,9 @@ const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
   historyLines: 2000,
   maxViewers: 8,
   attachTimeoutMs: 30_000,
+  // Longer than a healthy tab is ever behind (half a megabyte in flight), short enough that Ctrl-C in a flood
+  // shows its prompt within seconds.
+  pauseAfterSeconds: 5,
   graceMs: 10 * 60_000,
   touchEveryMs: 30_000,
 };

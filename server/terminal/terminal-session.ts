@@ -6,11 +6,15 @@ import { PromptTracker, ShellMarkScanner } from "@/lib/shell-integration";
 import type { StreamPosition } from "@/lib/terminal-protocol";
 import { ReplayBuffer } from "./replay-buffer";
 import {
+  continueCommand,
   ControlModeParser,
   PANE_ID_COMMAND,
   parsePaneState,
+  pauseAfterCommand,
+  renderCatchUp,
   renderSnapshot,
   resizeCommand,
+  screenCommands,
   sendKeysCommands,
   snapshotCommands,
   type ControlEvent,
@@ -50,6 +54,8 @@ export interface SessionOptions {
   historyLines: number;
   maxViewers: number;
   attachTimeoutMs: number;
+  /** Output tmux could not send for this long is skipped and the screen redrawn (tmux's pause-after). */
+  pauseAfterSeconds: number;
 }
 
 type Reply = { ok: boolean; lines: Uint8Array[] };
@@ -109,6 +115,7 @@ export class TerminalSession {
         clearTimeout(timer);
         reject(new Error("the terminal in the sandbox ended while starting"));
       });
+      this.write(pauseAfterCommand(options.pauseAfterSeconds), () => {});
       this.write(PANE_ID_COMMAND, (reply) => {
         clearTimeout(timer);
         const pane = reply.ok && reply.lines[0] ? Buffer.from(reply.lines[0]).toString("latin1").trim() : "";
@@ -232,9 +239,8 @@ export class TerminalSession {
     switch (event.type) {
       case "output": {
         if (event.pane !== this.pane) return;
-        this.buffer.append(event.data);
         for (const prompt of this.prompts.take(this.marks.push(event.data))) this.onPrompt(prompt.exitCode);
-        for (const viewer of this.viewers) viewer.output(event.data);
+        this.emit(event.data);
         return;
       }
       case "result":
@@ -244,8 +250,32 @@ export class TerminalSession {
         this.sawExit = event.reason;
         return;
       case "notification":
+        if (event.name === "pause" && event.args === this.pane) this.catchUp(this.pane);
         return;
     }
+  }
+
+  private emit(data: Uint8Array): void {
+    this.buffer.append(data);
+    for (const viewer of this.viewers) viewer.output(data);
+  }
+
+  /**
+   * tmux skipped output we were too far behind on: continue the pane and redraw its screen, taken in order with
+   * the output, so what follows the redraw continues from it.
+   */
+  private catchUp(pane: string): void {
+    this.write(continueCommand(pane), () => {});
+    const replies: Reply[] = [];
+    const commands = screenCommands(pane);
+    commands.forEach((command, i) =>
+      this.write(command, (reply) => {
+        replies[i] = reply;
+        if (i < commands.length - 1) return;
+        const state = replies[0].ok ? parsePaneState(replies[0].lines[0]) : null;
+        if (state) this.emit(renderCatchUp(state, replies[1].ok ? replies[1].lines : []));
+      }),
+    );
   }
 
   private onPtyExit(): void {

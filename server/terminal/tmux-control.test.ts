@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ControlModeParser, parsePaneState, renderSnapshot, sendKeysCommands, unescapeOutput, type ControlEvent } from "./tmux-control";
+import {
+  continueCommand,
+  ControlModeParser,
+  parsePaneState,
+  renderCatchUp,
+  renderSnapshot,
+  sendKeysCommands,
+  unescapeOutput,
+  type ControlEvent,
+} from "./tmux-control";
 
 const b = (s: string) => Buffer.from(s, "latin1");
 const str = (u: Uint8Array) => Buffer.from(u).toString("latin1");
@@ -40,6 +49,41 @@ describe("ControlModeParser", () => {
   it("keeps reply lines that look like notifications inside a block", () => {
     const events = parseAll(["%begin 1 5 1\r\n%output is just text here\r\n%end 1 5 1\r\n"]);
     expect(events).toEqual([{ type: "result", ok: true, lines: [new Uint8Array(b("%output is just text here"))] }]);
+  });
+});
+
+// Recorded from tmux 3.3a with pause-after=1: output as %extended-output, the pane paused, then continued.
+const pausedSession = [
+  "%extended-output %0 0 : echo hi\\015\\012\r\n",
+  "%extended-output %0 1 : y\\015\\012y\r\n",
+  "%pause %0\r\n",
+  "%begin 1795446181 270 1\r\n%continue %0\r\n%end 1795446181 270 1\r\n",
+].join("");
+
+describe("ControlModeParser with pause-after", () => {
+  it("reads %extended-output as output, and %pause as a notification naming the pane", () => {
+    const events = parseAll([pausedSession]);
+    expect(events.map((e) => (e.type === "output" ? str(e.data) : e))).toEqual([
+      "echo hi\r\n",
+      "y\r\ny",
+      { type: "notification", name: "pause", args: "%0" },
+      { type: "result", ok: true, lines: [new Uint8Array(b("%continue %0"))] },
+    ]);
+  });
+
+  it("continues a pane with its id quoted, so tmux does not read it as a directive", () => {
+    expect(continueCommand("%12").toString()).toBe("refresh-client -A '%12:continue'\n");
+  });
+});
+
+describe("renderCatchUp", () => {
+  it("undoes modes the skipped output may have set, says output was skipped, and redraws the screen", () => {
+    const state = parsePaneState(b("2,1,80,2,0,1,0,0,0,0,0,0,0"))!;
+    const out = renderCatchUp(state, [b("$ yes"), b("$ ")]).toString("latin1");
+    expect(out.startsWith("\x1b[?1049l")).toBe(true);
+    expect(out).toContain("output skipped");
+    expect(out.indexOf("\x1b[1;1H$ yes")).toBeGreaterThan(out.indexOf("\x1b[H\x1b[2J"));
+    expect(out.endsWith("\x1b[2;3H\x1b[?25h")).toBe(true);
   });
 });
 

@@ -8,7 +8,9 @@ import "server-only";
  * 2000 lines), and the browser's scrollback gets holes. In control mode tmux sends the pane's own output bytes
  * (`%output`), losslessly, still keeps the session alive across reloads and server restarts, and answers
  * commands (capture-pane for a snapshot) in order with that output, so a snapshot and the live stream after it
- * line up. Backpressure still works: when the lab stops reading, tmux stops reading the pane.
+ * line up. Backpressure mostly works: when the lab stops reading, tmux stops reading the pane. Not always (under
+ * load tmux was seen holding tens of MB of `yes` for a paused client, so Ctrl-C took minutes to show), so the lab
+ * also sets `pause-after`: output tmux could not send for that long is skipped, and the lab redraws the pane.
  */
 
 export type ControlEvent =
@@ -61,10 +63,13 @@ export class ControlModeParser {
     if (line[0] !== 0x25 /* % */) return;
     const space = line.indexOf(0x20);
     const name = line.subarray(1, space < 0 ? line.length : space).toString("latin1");
-    if (name === "output") {
+    if (name === "output" || name === "extended-output") {
       const paneEnd = line.indexOf(0x20, space + 1);
       if (paneEnd < 0) return;
-      events.push({ type: "output", pane: line.subarray(space + 1, paneEnd).toString("latin1"), data: unescapeOutput(line.subarray(paneEnd + 1)) });
+      // With pause-after, output is `%extended-output %pane age ... : data`.
+      const dataStart = name === "output" ? paneEnd + 1 : line.indexOf(" : ", paneEnd) + 3;
+      if (dataStart < paneEnd) return;
+      events.push({ type: "output", pane: line.subarray(space + 1, paneEnd).toString("latin1"), data: unescapeOutput(line.subarray(dataStart)) });
       return;
     }
     const args = space < 0 ? "" : line.subarray(space + 1).toString("utf8");
@@ -139,6 +144,19 @@ export function resizeCommand(cols: number, rows: number): Buffer {
   return Buffer.from(`refresh-client -C ${cols}x${rows}\n`);
 }
 
+/**
+ * tmux pauses a pane for this client once its unsent output is this old, and says `%pause %pane`; the lab then
+ * continues it and redraws the screen instead of replaying the backlog.
+ */
+export function pauseAfterCommand(seconds: number): Buffer {
+  return Buffer.from(`refresh-client -f pause-after=${seconds}\n`);
+}
+
+export function continueCommand(pane: string): Buffer {
+  // Quoted: a word starting with % is a directive (%if) to tmux's parser.
+  return Buffer.from(`refresh-client -A '${pane}:continue'\n`);
+}
+
 /** Asks for the pane this control client is looking at (its session's active pane). */
 export const PANE_ID_COMMAND = Buffer.from(`display-message -p "#{pane_id}"\n`);
 
@@ -175,10 +193,15 @@ const PANE_STATE_FORMAT = [
 
 /** The three commands whose replies make a snapshot: pane state, scrollback, visible screen. */
 export function snapshotCommands(pane: string, historyLines: number): Buffer[] {
+  const [state, screen] = screenCommands(pane);
+  // -J joins wrapped lines so xterm.js re-wraps history at its own width.
+  return [state, Buffer.from(`capture-pane -p -e -J -t ${pane} -S -${historyLines} -E -1\n`), screen];
+}
+
+/** The two commands whose replies redraw the screen alone: pane state, visible screen. */
+export function screenCommands(pane: string): Buffer[] {
   return [
     Buffer.from(`display-message -p -t ${pane} "${PANE_STATE_FORMAT}"\n`),
-    // -J joins wrapped lines so xterm.js re-wraps history at its own width.
-    Buffer.from(`capture-pane -p -e -J -t ${pane} -S -${historyLines} -E -1\n`),
     // The screen row by row (no -J), trailing blanks kept (-N) so coloured backgrounds survive.
     Buffer.from(`capture-pane -p -e -N -t ${pane}\n`),
   ];
@@ -218,10 +241,30 @@ export function renderSnapshot(state: PaneState, history: Uint8Array[], screen: 
     if (i > 0) text("\r\n");
     parts.push(Buffer.from(line));
   });
-  if (historyLines.length) {
-    // Push every history line above the screen, then start the screen clean.
-    text("\x1b[0m" + "\r\n".repeat(state.height) + "\x1b[H\x1b[2J");
-  }
+  if (historyLines.length) text(scrollOff(state.height));
+  parts.push(renderScreen(state, screen));
+  return Buffer.concat(parts);
+}
+
+/** Pushes everything on the screen up into the scrollback, then starts the screen clean. */
+function scrollOff(height: number): string {
+  return "\x1b[0m" + "\r\n".repeat(height) + "\x1b[H\x1b[2J";
+}
+
+/**
+ * Bytes that bring a terminal that saw a stream tmux then skipped (pause-after) up to the pane as it is now: the
+ * modes the skipped output may have set are undone, a line says output was skipped, and the screen is redrawn.
+ */
+export function renderCatchUp(state: PaneState, screen: Uint8Array[]): Buffer {
+  const resetModes = "\x1b[?1049l\x1b[0m\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l";
+  const notice = "\r\n\x1b[2m[layerlab: output skipped while this terminal caught up]\x1b[0m";
+  return Buffer.concat([Buffer.from(resetModes + notice + scrollOff(state.height)), renderScreen(state, screen)]);
+}
+
+/** The screen row by row, then the cursor and the modes that change what keys send. */
+function renderScreen(state: PaneState, screen: Uint8Array[]): Buffer {
+  const parts: Buffer[] = [];
+  const text = (s: string) => parts.push(Buffer.from(s));
   if (state.alternateScreen) text("\x1b[?1049h\x1b[H\x1b[2J");
   screen.slice(0, state.height).forEach((line, row) => {
     text(`\x1b[${row + 1};1H`);
