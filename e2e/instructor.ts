@@ -21,14 +21,15 @@ export async function signInAsInstructor(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: "Your workshops" })).toBeVisible();
 }
 
-/** Creates a workshop over the given chapters from the dashboard; returns its join code, on its page. */
-export async function createWorkshop(page: Page, title: string, chapterTitles?: string[]): Promise<string> {
+/** Creates a workshop over the given chapters (and drills, for a race) from the dashboard; returns its join code, on its page. */
+export async function createWorkshop(page: Page, title: string, chapterTitles?: string[], drillTitles: string[] = []): Promise<string> {
   await page.goto("/instructor");
   await page.getByLabel("Title").fill(title);
   if (chapterTitles) {
     for (const box of await page.getByRole("group", { name: "Chapters" }).getByRole("checkbox").all()) await box.uncheck();
     for (const chapter of chapterTitles) await page.getByRole("group", { name: "Chapters" }).getByLabel(chapter).check();
   }
+  for (const drill of drillTitles) await page.getByRole("group", { name: /^Drills for a race/ }).getByLabel(drill).check();
   await page.getByRole("button", { name: "Create workshop" }).click();
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
   const code = (await page.getByTestId("join-code").textContent())?.trim() ?? "";

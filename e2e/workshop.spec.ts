@@ -69,6 +69,39 @@ test("an instructor runs a workshop: create, join, lock, broadcast, end", async 
   for (const context of [instructorContext, adaContext, linContext, late]) await context.close();
 });
 
+/**
+ * A drill race: the instructor picks a drill for the room; the learner finds it first in the catalog; the room's
+ * leaderboard stays hidden until the instructor shows it, and an open drill page follows without a reload.
+ */
+test("a drill race: chosen drills come first for the room, and showing the board reaches an open drill page", async ({ browser }) => {
+  const instructorContext = await browser.newContext();
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Friday drill race", ["Layers are additive"], ["The version that vanished"]);
+  const control = instructor.getByRole("region", { name: "Drill leaderboard" });
+  await expect(control).toContainText("The race: The version that vanished");
+  await expect(control).toContainText("hidden from the room");
+
+  const learnerContext = await browser.newContext();
+  const learner = await learnerContext.newPage();
+  await joinAs(learner, code, "Rosa");
+  await learner.goto("/drills");
+  await expect(learner.getByRole("list", { name: "Your workshop's drills" }).getByRole("link")).toHaveText([/The version that vanished/]);
+  await learner.getByRole("list", { name: "Your workshop's drills" }).getByRole("link").click();
+  await expect(learner.getByText("Your instructor has not opened the leaderboard for this room.")).toBeVisible();
+
+  await control.getByRole("button", { name: "Show to the room" }).click();
+  await expect(control).toContainText("the room sees it");
+  const board = learner.getByRole("region", { name: "Leaderboard" });
+  await expect(board).toContainText("your room");
+  await expect(board).toContainText("No one has fixed this one yet.");
+  await learner.screenshot({ path: "e2e/screenshots/workshop-drill-race.png" });
+
+  await control.getByRole("button", { name: "Hide from the room" }).click();
+  await expect(learner.getByText("Your instructor has not opened the leaderboard for this room.")).toBeVisible();
+  for (const context of [instructorContext, learnerContext]) await context.close();
+});
+
 test("another instructor's workshop is not there for them", async ({ browser }) => {
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();

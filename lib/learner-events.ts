@@ -20,8 +20,11 @@ export const learnerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), text: z.string(), from: z.string() }),
   /** The instructor's message to the whole workshop room. */
   z.object({ type: z.literal("broadcast"), id: z.number(), text: z.string(), from: z.string() }),
-  /** The learner's workshop changed what they may open (chapters locked or unlocked) or ended: pages refresh. */
-  z.object({ type: z.literal("room"), change: z.enum(["chapters", "ended"]) }),
+  /**
+   * The learner's workshop changed what they may open (chapters locked or unlocked: pages refresh), its drill
+   * leaderboard changed (shown, hidden, a new score: open boards reload), or it ended.
+   */
+  z.object({ type: z.literal("room"), change: z.enum(["chapters", "drills", "ended"]) }),
 ]);
 
 export type LearnerEvent = z.infer<typeof learnerEventSchema>;

@@ -6,6 +6,7 @@ import { SignOutButton } from "@/components/instructor/SignOutButton";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
 import { instructorForPage } from "@/server/auth/instructor-guard";
 import { getCourse } from "@/server/content/course";
+import { getDrills } from "@/server/content/drills";
 import { listInstructors } from "@/server/db/instructors";
 import { listWorkshopsOf, type Workshop } from "@/server/db/workshops";
 
@@ -21,7 +22,7 @@ function state(w: Workshop, now: Date): string {
 /** An instructor's own workshops, a form for a new one, and (for the administrator) the instructor accounts. */
 export default async function InstructorDashboard() {
   const instructor = await instructorForPage();
-  const [workshops, course] = await Promise.all([listWorkshopsOf(instructor.id), getCourse()]);
+  const [workshops, course, drills] = await Promise.all([listWorkshopsOf(instructor.id), getCourse(), getDrills()]);
   const instructors = instructor.role === "admin" ? await listInstructors() : [];
   const now = new Date();
 
@@ -55,7 +56,10 @@ export default async function InstructorDashboard() {
       )}
 
       <h2>New workshop</h2>
-      <CreateWorkshopForm chapters={course.chapters.map((c) => ({ id: c.id, title: c.title }))} />
+      <CreateWorkshopForm
+        chapters={course.chapters.map((c) => ({ id: c.id, title: c.title }))}
+        drills={drills.map((d) => ({ id: d.id, title: d.title }))}
+      />
 
       {instructor.role === "admin" && (
         <>

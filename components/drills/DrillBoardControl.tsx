@@ -11,23 +11,35 @@ const boardSchema = z.object({
 });
 type Board = z.infer<typeof boardSchema>;
 
-/** For the workshop's owner: the room's drill leaderboard (always visible here) and whether the room sees it. */
-export function DrillBoardControl({ workshopId }: { workshopId: string }) {
+/** The board follows new scores this often while the page is open. */
+const REFRESH_MS = 10_000;
+
+/**
+ * For the workshop's owner: the room's leaderboard over the workshop's drills (always visible here, refreshed
+ * as scores land) and whether the room sees it.
+ */
+export function DrillBoardControl({ workshopId, drills }: { workshopId: string; drills: { id: string; title: string }[] }) {
+  const titles = new Map(drills.map((d) => [d.id, d.title]));
   const url = `/api/instructor/workshops/${encodeURIComponent(workshopId)}/drill-leaderboard`;
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
-    const res = await fetch(url, { cache: "no-store" });
+    const res = await fetch(url, { cache: "no-store" }).catch(() => null);
+    if (!res) return setError("The lab did not answer; the board will try again.");
     const json: unknown = await res.json().catch(() => null);
     const parsed = boardSchema.safeParse(json);
-    if (parsed.success) setBoard(parsed.data);
-    else setError(errorBodySchema.safeParse(json).data?.error ?? `The server answered ${res.status}.`);
+    if (parsed.success) {
+      setBoard(parsed.data);
+      setError(null);
+    } else setError(errorBodySchema.safeParse(json).data?.error ?? `The server answered ${res.status}.`);
   }, [url]);
 
   useEffect(() => {
     void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
   }, [load]);
 
   async function toggle(visible: boolean) {
@@ -36,7 +48,7 @@ export function DrillBoardControl({ workshopId }: { workshopId: string }) {
     try {
       const res = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ visible }) });
       if (!res.ok) setError(errorBodySchema.safeParse(await res.json().catch(() => null)).data?.error ?? `The server answered ${res.status}.`);
-      await load();
+      else await load();
     } finally {
       setBusy(false);
     }
@@ -53,13 +65,14 @@ export function DrillBoardControl({ workshopId }: { workshopId: string }) {
           </button>
         )}
       </div>
+      <p className="muted">The race: {drills.map((d) => d.title).join(" · ")}</p>
       {board && board.rows.length === 0 && <p className="muted">No drill fixed in this room yet.</p>}
       {board && board.rows.length > 0 && (
         <ol className="drill-board-list">
           {board.rows.map((row, i) => (
             <li key={i}>
               <span>{row.displayName}</span>
-              <span className="muted">{row.drillId}</span>
+              <span className="muted">{titles.get(row.drillId) ?? row.drillId}</span>
               <span className="drill-board-score">{row.score}</span>
               <span className="muted">{formatDuration(row.timeMs)}</span>
             </li>

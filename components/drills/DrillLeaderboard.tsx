@@ -1,14 +1,22 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useLearnerEvents } from "@/components/lab/useLearnerEvents";
 import type { Leaderboard } from "@/lib/drills/drill-api";
 import { fetchLeaderboard } from "./drill-client";
 import { formatDuration } from "./DrillClock";
 
-/** Best score per learner at this drill; REFRESH changes when a new score may have landed. */
+/**
+ * Best score per learner at this drill; REFRESH changes when the learner's own new score may have landed, and
+ * the room's board reloads when the instructor shows or hides it or someone in the room scores.
+ */
 export function DrillLeaderboard({ drillId, refresh }: { drillId: string; refresh: number }) {
   const [board, setBoard] = useState<Leaderboard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [roomChanges, setRoomChanges] = useState(0);
+  useLearnerEvents((event) => {
+    if (event.type === "room" && event.change === "drills") setRoomChanges((n) => n + 1);
+  });
   useEffect(() => {
     let live = true;
     fetchLeaderboard(drillId)
@@ -17,7 +25,7 @@ export function DrillLeaderboard({ drillId, refresh }: { drillId: string; refres
     return () => {
       live = false;
     };
-  }, [drillId, refresh]);
+  }, [drillId, refresh, roomChanges]);
 
   if (error) return <p className="muted">Leaderboard unavailable: {error}</p>;
   if (!board) return null;

@@ -5,7 +5,8 @@ import { useState } from "react";
 import { postJson } from "./post-json";
 import styles from "./WorkshopAdmin.module.css";
 
-export interface ChapterChoice {
+/** A chapter or a drill the instructor may include. */
+export interface ContentChoice {
   id: string;
   title: string;
 }
@@ -16,22 +17,26 @@ function localInput(date: Date): string {
   return shifted.toISOString().slice(0, 16);
 }
 
-/** Title, chapters, start and end, seats: everything a workshop needs, with sensible defaults to set one up in a minute. */
-export function CreateWorkshopForm({ chapters }: { chapters: ChapterChoice[] }) {
+/**
+ * Title, chapters, drills, start and end, seats: everything a workshop needs, with sensible defaults to set one
+ * up in a minute (every chapter, no drill race).
+ */
+export function CreateWorkshopForm({ chapters, drills }: { chapters: ContentChoice[]; drills: ContentChoice[] }) {
   const router = useRouter();
   const [title, setTitle] = useState("");
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(chapters.map((c) => c.id)));
+  const [chosenDrills, setChosenDrills] = useState<Set<string>>(() => new Set());
   const [startsAt, setStartsAt] = useState(() => localInput(new Date()));
   const [endsAt, setEndsAt] = useState(() => localInput(new Date(Date.now() + 3 * 3600_000)));
   const [capacity, setCapacity] = useState("30");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  function toggle(id: string) {
-    const next = new Set(chosen);
+  function toggle(set: Set<string>, id: string): Set<string> {
+    const next = new Set(set);
     if (next.has(id)) next.delete(id);
     else next.add(id);
-    setChosen(next);
+    return next;
   }
 
   async function submit(event: React.FormEvent) {
@@ -43,6 +48,7 @@ export function CreateWorkshopForm({ chapters }: { chapters: ChapterChoice[] }) 
     const result = await postJson<{ workshop: { id: string } }>("/api/instructor/workshops", {
       title,
       chapterIds: chapters.map((c) => c.id).filter((id) => chosen.has(id)),
+      drillIds: drills.map((d) => d.id).filter((id) => chosenDrills.has(id)),
       startsAt: moment(startsAt),
       endsAt: moment(endsAt),
       capacity,
@@ -62,7 +68,15 @@ export function CreateWorkshopForm({ chapters }: { chapters: ChapterChoice[] }) 
         <legend>Chapters</legend>
         {chapters.map((c) => (
           <label key={c.id} className={styles.check}>
-            <input type="checkbox" name="chapter" value={c.id} checked={chosen.has(c.id)} onChange={() => toggle(c.id)} /> {c.title}
+            <input type="checkbox" name="chapter" value={c.id} checked={chosen.has(c.id)} onChange={() => setChosen(toggle(chosen, c.id))} /> {c.title}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className={styles.chapters}>
+        <legend>Drills for a race (optional: the room&apos;s leaderboard counts these)</legend>
+        {drills.map((d) => (
+          <label key={d.id} className={styles.check}>
+            <input type="checkbox" name="drill" value={d.id} checked={chosenDrills.has(d.id)} onChange={() => setChosenDrills(toggle(chosenDrills, d.id))} /> {d.title}
           </label>
         ))}
       </fieldset>

@@ -34,7 +34,7 @@ export function RoomBanner({ workshopTitle, initialNotice }: { workshopTitle: st
     // After the end, no refresh: the refreshed layout would drop this banner before anyone read it.
     else if (event.type === "room") {
       if (event.change === "ended") setEnded(true);
-      else router.refresh();
+      else if (event.change === "chapters") router.refresh();
     }
   });
 

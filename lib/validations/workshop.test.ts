@@ -9,6 +9,7 @@ describe("workshop input", () => {
     const parsed = newWorkshopSchema.parse(valid);
     expect(parsed.startsAt).toEqual(new Date("2026-11-23T09:00:00Z"));
     expect(parsed.capacity).toBe(30);
+    expect(parsed.drillIds).toEqual([]);
   });
 
   it("says what is wrong", () => {
@@ -16,6 +17,8 @@ describe("workshop input", () => {
     expect(messages(newWorkshopSchema.safeParse({ ...valid, endsAt: "2026-12-23T09:00:00Z" }))).toEqual(["A workshop lasts at most 14 days."]);
     expect(messages(newWorkshopSchema.safeParse({ ...valid, capacity: "2.5" }))).toEqual(["The number of seats is a whole number."]);
     expect(messages(newWorkshopSchema.safeParse({ ...valid, chapterIds: ["../etc"] }))).toEqual(["Unknown chapter."]);
+    expect(messages(newWorkshopSchema.safeParse({ ...valid, drillIds: ["Bad Id"] }))).toEqual(["Unknown drill."]);
+    expect(messages(newWorkshopSchema.safeParse({ ...valid, drillIds: "typo" }))).toEqual(["Choose the drills as a list."]);
     expect(messages(newWorkshopSchema.safeParse({}))).toContain("Enter a title.");
     expect(messages(broadcastSchema.safeParse({ text: "x".repeat(501) }))).toEqual(["A message has at most 500 characters."]);
   });

@@ -3,6 +3,7 @@ import { startSessionSchema } from "./session";
 import { JOIN_CODE_LENGTH, isWellFormedJoinCode, normalizeJoinCode } from "@/lib/workshop/join-code";
 
 const chapterId = z.string().regex(/^[a-z0-9-]{1,64}$/, "Unknown chapter.");
+const drillId = z.string().regex(/^[a-z0-9-]{1,64}$/, "Unknown drill.");
 
 /** A date-time as the browser's datetime-local input or an ISO string gives it. */
 const when = (name: string) =>
@@ -28,6 +29,8 @@ export const newWorkshopSchema = z
       .array(chapterId, { error: "Choose the chapters the workshop covers." })
       .min(1, "Choose at least one chapter.")
       .max(50, "Too many chapters."),
+    /** The drills the room plays; none is a workshop without a drill race. */
+    drillIds: z.array(drillId, { error: "Choose the drills as a list." }).max(50, "Too many drills.").default([]),
     startsAt: when("start"),
     endsAt: when("end"),
     capacity: z.coerce

@@ -33,6 +33,7 @@ describe.each(TEST_DIALECTS)("data access on %s", (dialect) => {
     return workshops.createWorkshop({
       title: "Images 101",
       chapterIds: ["layers", "cache"],
+      drillIds: ["arg-scope"],
       startsAt: new Date(Date.now() - HOUR),
       endsAt: overrides.endsAt ?? new Date(Date.now() + HOUR),
       capacity: overrides.capacity ?? 30,
@@ -89,6 +90,7 @@ describe.each(TEST_DIALECTS)("data access on %s", (dialect) => {
     const b = await workshopOf(owner.id);
     expect(a.joinCode).not.toBe(b.joinCode);
     expect(a.chapterIds).toEqual(["layers", "cache"]);
+    expect(a.drillIds).toEqual(["arg-scope"]);
     expect(a.lockedChapterIds).toEqual([]);
     expect((await workshops.findWorkshopByCode(a.joinCode))?.id).toBe(a.id);
     expect(await workshops.findWorkshopByCode("ZZZZZZ")).toBeNull();

@@ -73,12 +73,13 @@ export interface LeaderboardRow {
 
 /**
  * Best score per learner per drill over passing attempts, highest first (then fastest). With a workshop
- * id, only attempts started in that room count; without, every attempt does.
+ * id, only attempts started in that room count; without, every attempt does. With drill ids, only those drills.
  */
-export async function drillLeaderboard(filter: { drillId?: string; workshopId?: string }, limit = 50): Promise<LeaderboardRow[]> {
+export async function drillLeaderboard(filter: { drillId?: string; drillIds?: string[]; workshopId?: string }, limit = 50): Promise<LeaderboardRow[]> {
+  const drillId = filter.drillId ?? (filter.drillIds ? { in: filter.drillIds } : undefined);
   const groups = await db().drillAttempt.groupBy({
     by: ["learnerId", "drillId"],
-    where: { passed: true, ...(filter.drillId ? { drillId: filter.drillId } : {}), ...(filter.workshopId ? { workshopId: filter.workshopId } : {}) },
+    where: { passed: true, ...(drillId ? { drillId } : {}), ...(filter.workshopId ? { workshopId: filter.workshopId } : {}) },
     _max: { score: true },
     _min: { timeMs: true },
   });

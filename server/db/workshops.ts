@@ -9,6 +9,7 @@ export interface Workshop {
   title: string;
   chapterIds: string[];
   lockedChapterIds: string[];
+  drillIds: string[];
   startsAt: Date;
   endsAt: Date;
   capacity: number;
@@ -22,6 +23,7 @@ export interface Workshop {
 export interface WorkshopDraft {
   title: string;
   chapterIds: string[];
+  drillIds: string[];
   startsAt: Date;
   endsAt: Date;
   capacity: number;
@@ -34,7 +36,7 @@ export interface WorkshopMember {
   joinedAt: Date;
 }
 
-type Row = Omit<Workshop, "chapterIds" | "lockedChapterIds"> & { chapterIds: string; lockedChapterIds: string };
+type Row = Omit<Workshop, "chapterIds" | "lockedChapterIds" | "drillIds"> & { chapterIds: string; lockedChapterIds: string; drillIds: string };
 
 function idList(json: string): string[] {
   const value: unknown = JSON.parse(json);
@@ -42,7 +44,7 @@ function idList(json: string): string[] {
 }
 
 function toWorkshop(row: Row): Workshop {
-  return { ...row, chapterIds: idList(row.chapterIds), lockedChapterIds: idList(row.lockedChapterIds) };
+  return { ...row, chapterIds: idList(row.chapterIds), lockedChapterIds: idList(row.lockedChapterIds), drillIds: idList(row.drillIds) };
 }
 
 export async function createWorkshop(draft: WorkshopDraft): Promise<Workshop> {
@@ -50,7 +52,7 @@ export async function createWorkshop(draft: WorkshopDraft): Promise<Workshop> {
   for (let attempt = 0; ; attempt++) {
     try {
       const row = await db().workshop.create({
-        data: { id: randomUUID(), ...draft, chapterIds: JSON.stringify(draft.chapterIds), joinCode: newJoinCode() },
+        data: { id: randomUUID(), ...draft, chapterIds: JSON.stringify(draft.chapterIds), drillIds: JSON.stringify(draft.drillIds), joinCode: newJoinCode() },
       });
       return toWorkshop(row);
     } catch (error) {

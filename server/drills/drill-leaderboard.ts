@@ -1,16 +1,24 @@
 import "server-only";
 import type { Leaderboard } from "@/lib/drills/drill-api";
 import { drillLeaderboard, isDrillBoardVisible } from "../db/drill-attempts";
-import { currentWorkshopOf } from "../db/workshops";
+import { currentWorkshopOf, findWorkshop } from "../db/workshops";
+import { publishToRoom } from "../workshop/room-events";
 
 /**
- * The leaderboard a learner may see. In a workshop, the room's own board, and only while the
- * instructor shows it (a room is hidden by default: a race is the instructor's call). Outside a
- * workshop, everyone's.
+ * The leaderboard a learner may see. For a drill their workshop plays, the room's own board, and only while
+ * the instructor shows it (a room is hidden by default: a race is the instructor's call). For any other
+ * drill, and outside a workshop, everyone's.
  */
-export async function leaderboardFor(learnerId: string, drillId?: string): Promise<Leaderboard> {
+export async function leaderboardFor(learnerId: string, drillId: string): Promise<Leaderboard> {
   const workshop = await currentWorkshopOf(learnerId);
-  if (workshop && !(await isDrillBoardVisible(workshop.id))) return { scope: "hidden", rows: [] };
-  const rows = await drillLeaderboard({ drillId, workshopId: workshop?.id });
-  return { scope: workshop ? "room" : "everyone", rows: rows.map(({ learnerId: id, ...row }) => ({ ...row, you: id === learnerId })) };
+  const room = workshop?.drillIds.includes(drillId) ? workshop : null;
+  if (room && !(await isDrillBoardVisible(room.id))) return { scope: "hidden", rows: [] };
+  const rows = await drillLeaderboard({ drillId, workshopId: room?.id });
+  return { scope: room ? "room" : "everyone", rows: rows.map(({ learnerId: id, ...row }) => ({ ...row, you: id === learnerId })) };
+}
+
+/** A score landed in a workshop's race: the room's open leaderboards reload. */
+export async function announceDrillScore(attempt: { drillId: string; workshopId: string | null }): Promise<void> {
+  const workshop = attempt.workshopId ? await findWorkshop(attempt.workshopId) : null;
+  if (workshop?.drillIds.includes(attempt.drillId)) await publishToRoom(workshop.id, { type: "room", change: "drills" });
 }

@@ -3,11 +3,14 @@ import type { NewWorkshopInput } from "@/lib/validations/workshop";
 import type { InstructorIdentity } from "../auth/instructor-session";
 import { HttpError } from "../auth/request-guard";
 import { getCourse } from "../content/course";
+import { getDrills } from "../content/drills";
 import { recordAudit } from "../db/audit";
+import { setDrillBoardVisible } from "../db/drill-attempts";
 import { saveWorkshopMessage } from "../db/workshop-messages";
 import { createWorkshop, markWorkshopEnded, membersOf, setLockedChapters, type Workshop } from "../db/workshops";
 import { publishToLearner } from "../events/learner-event-bus";
 import { getRuntime } from "../runtime";
+import { publishToRoom } from "./room-events";
 
 /**
  * What an instructor does to their workshop. Callers have checked ownership (requireWorkshopOwner);
@@ -19,26 +22,25 @@ export async function createWorkshopFor(instructor: InstructorIdentity, input: N
   const known = new Set(course.chapters.map((c) => c.id));
   const unknown = input.chapterIds.filter((id) => !known.has(id));
   if (unknown.length) throw new HttpError(400, `Unknown chapter: ${unknown.join(", ")}.`);
-  // Course order, whatever order the form sent, and each chapter once.
+  const drills = await getDrills();
+  const knownDrills = new Set(drills.map((d) => d.id));
+  const unknownDrills = input.drillIds.filter((id) => !knownDrills.has(id));
+  if (unknownDrills.length) throw new HttpError(400, `Unknown drill: ${unknownDrills.join(", ")}.`);
+  // Course and catalog order, whatever order the form sent, and each once.
   const chapterIds = course.chapters.map((c) => c.id).filter((id) => input.chapterIds.includes(id));
-  const workshop = await createWorkshop({ ...input, chapterIds, ownerId: instructor.id });
+  const drillIds = drills.map((d) => d.id).filter((id) => input.drillIds.includes(id));
+  const workshop = await createWorkshop({ ...input, chapterIds, drillIds, ownerId: instructor.id });
   await recordAudit({
     actorId: instructor.id,
     workshopId: workshop.id,
     action: "workshop.create",
-    detail: { title: workshop.title, chapterIds, capacity: workshop.capacity, startsAt: workshop.startsAt, endsAt: workshop.endsAt },
+    detail: { title: workshop.title, chapterIds, drillIds, capacity: workshop.capacity, startsAt: workshop.startsAt, endsAt: workshop.endsAt },
   });
   return workshop;
 }
 
 function assertNotEnded(workshop: Workshop): void {
   if (workshop.endedAt) throw new HttpError(409, "This workshop has ended.");
-}
-
-async function publishToRoom(workshopId: string, event: Parameters<typeof publishToLearner>[1]): Promise<number> {
-  const members = await membersOf(workshopId);
-  for (const m of members) publishToLearner(m.learnerId, event);
-  return members.length;
 }
 
 export async function setChapterLocked(instructor: InstructorIdentity, workshop: Workshop, chapterId: string, locked: boolean): Promise<Workshop> {
@@ -59,6 +61,14 @@ export async function broadcastToRoom(instructor: InstructorIdentity, workshop: 
   await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.broadcast", detail: { messageId: message.id, text } });
   const recipients = await publishToRoom(workshop.id, { type: "broadcast", id: message.id, text, from: instructor.displayName });
   return { recipients };
+}
+
+/** Shows the room its drill leaderboard, or hides it; open drill pages in the room follow at once. */
+export async function setDrillBoardShown(instructor: InstructorIdentity, workshop: Workshop, visible: boolean): Promise<void> {
+  if (!workshop.drillIds.length) throw new HttpError(400, "This workshop has no drills, so there is no leaderboard to show.");
+  await setDrillBoardVisible(workshop.id, visible);
+  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: visible ? "workshop.drill-board.show" : "workshop.drill-board.hide", detail: {} });
+  await publishToRoom(workshop.id, { type: "room", change: "drills" });
 }
 
 /**

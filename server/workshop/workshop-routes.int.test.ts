@@ -12,12 +12,14 @@ const locksRoute = await import("@/app/api/instructor/workshops/[id]/locks/route
 const broadcastRoute = await import("@/app/api/instructor/workshops/[id]/broadcast/route");
 const endRoute = await import("@/app/api/instructor/workshops/[id]/end/route");
 const roomRoute = await import("@/app/api/instructor/workshops/[id]/room/route");
+const drillBoardRoute = await import("@/app/api/instructor/workshops/[id]/drill-leaderboard/route");
 const joinRoute = await import("@/app/api/join/route");
 const { resetLimiters } = await import("../auth/rate-limit");
 const { setRuntime } = await import("../runtime");
 const { subscribeLearner } = await import("../events/learner-event-bus");
 const { auditTrailOf } = await import("../db/audit");
 const { findWorkshop, membersOf } = await import("../db/workshops");
+const drillAttempts = await import("../db/drill-attempts");
 const { assertChapterOpen, lockedChaptersFor } = await import("./chapter-access");
 
 const ORIGIN = "http://lab.test";
@@ -145,6 +147,7 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
       [{ startsAt: "tomorrow-ish" }, /start is not a date and time/],
       [{ capacity: 0 }, /at least 1 seat/],
       [{ capacity: 10_000 }, /at most 500 seats/],
+      [{ drillIds: ["no-such-drill"] }, /Unknown drill: no-such-drill/],
     ];
     for (const [overrides, message] of cases) {
       const response = await workshopsRoute.POST(request("/api/instructor/workshops", { cookie: alice, body: workshopBody(overrides) }));
@@ -155,6 +158,49 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
     expect(joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
     const stored = await findWorkshop(id);
     expect(stored?.chapterIds).toEqual(["anatomy", "layers"]);
+    expect(stored?.drillIds).toEqual([]);
+    const racing = await createWorkshop(alice, { drillIds: ["arg-scope", "run-typo"] });
+    expect((await findWorkshop(racing.id))?.drillIds).toEqual(["run-typo", "arg-scope"]);
+  });
+
+  it("the drill race: the board counts the workshop's drills in its room, and showing it reaches the room at once", async () => {
+    const plain = await createWorkshop(alice, { capacity: 5 });
+    const noRace = await drillBoardRoute.PUT(request("/x", { method: "PUT", cookie: alice, body: { visible: true } }), params(plain.id));
+    expect(noRace.status).toBe(400);
+    expect((await noRace.json()).error).toMatch(/has no drills/);
+
+    const { id, joinCode } = await createWorkshop(alice, { capacity: 5, drillIds: ["arg-scope"] });
+    const response = await joinRoute.POST(request("/api/join", { body: { code: joinCode, displayName: "Rita" }, ip: "10.4.0.1" }));
+    const rita = ((await response.json()) as { learner: { id: string } }).learner.id;
+    const score = async (drillId: string, value: number) => {
+      const attempt = await drillAttempts.createDrillAttempt({ learnerId: rita, drillId, seed: 1, workshopId: id });
+      await drillAttempts.recordDrillCheck(attempt.id, { score: value, timeMs: 60_000, at: new Date() });
+    };
+    await score("arg-scope", 900);
+    await score("run-typo", 950);
+
+    const board = async (cookie: string) => drillBoardRoute.GET(request("/x", { method: "GET", cookie }), params(id));
+    expect((await board(bob)).status).toBe(404);
+    expect(await (await board(alice)).json()).toEqual({
+      visible: false,
+      drillIds: ["arg-scope"],
+      rows: [{ learnerId: rita, displayName: "Rita", drillId: "arg-scope", score: 900, timeMs: 60_000 }],
+    });
+
+    const seen: LearnerEvent[] = [];
+    const unsubscribe = subscribeLearner(rita, (e) => seen.push(e));
+    try {
+      const bobShows = await drillBoardRoute.PUT(request("/x", { method: "PUT", cookie: bob, body: { visible: true } }), params(id));
+      expect(bobShows.status).toBe(404);
+      expect(seen).toEqual([]);
+      const shown = await drillBoardRoute.PUT(request("/x", { method: "PUT", cookie: alice, body: { visible: true } }), params(id));
+      expect(await shown.json()).toEqual({ visible: true });
+      expect(seen).toEqual([{ type: "room", change: "drills" }]);
+      expect(await drillAttempts.isDrillBoardVisible(id)).toBe(true);
+      expect((await auditTrailOf(id)).map((e) => e.action)).toContain("workshop.drill-board.show");
+    } finally {
+      unsubscribe();
+    }
   });
 
   it("an instructor cannot read or change another instructor's workshop", async () => {

@@ -6,6 +6,7 @@ import { DrillBoardControl } from "@/components/drills/DrillBoardControl";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
 import { workshopForPage } from "@/server/auth/instructor-guard";
 import { getCourse } from "@/server/content/course";
+import { getDrills } from "@/server/content/drills";
 import { joinLink } from "@/server/workshop/join-link";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,8 @@ export const dynamic = "force-dynamic";
 /** One workshop for its owner: how to get in (code, link, QR), the room controls, and the live room. */
 export default async function WorkshopPage({ params }: { params: Promise<{ id: string }> }) {
   const { workshop } = await workshopForPage((await params).id);
-  const course = await getCourse();
+  const [course, drills] = await Promise.all([getCourse(), getDrills()]);
+  const drillTitles = new Map(drills.map((d) => [d.id, d.title]));
   const { url, qrSvg } = await joinLink(workshop.joinCode);
   const titles = new Map(course.chapters.map((c) => [c.id, c.title]));
 
@@ -49,7 +51,9 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
           chapters: workshop.chapterIds.map((id) => ({ id, title: titles.get(id) ?? id, locked: workshop.lockedChapterIds.includes(id) })),
         }}
       />
-      <DrillBoardControl workshopId={workshop.id} />
+      {workshop.drillIds.length > 0 && (
+        <DrillBoardControl workshopId={workshop.id} drills={workshop.drillIds.map((id) => ({ id, title: drillTitles.get(id) ?? id }))} />
+      )}
       <RoomView workshopId={workshop.id} />
     </main>
   );

@@ -2,6 +2,7 @@ import { drillScore } from "@/lib/drills/score";
 import { HttpError, jsonRoute } from "@/server/auth/request-guard";
 import { sandboxExec } from "@/server/checks/sandbox-exec";
 import { recordDrillCheck } from "@/server/db/drill-attempts";
+import { announceDrillScore } from "@/server/drills/drill-leaderboard";
 import { judgeDrill } from "@/server/drills/drill-runner";
 import { attemptFromRequest, attemptView } from "@/server/drills/learner-drill";
 import { getRuntime } from "@/server/runtime";
@@ -27,6 +28,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ dri
           ? { at: now, timeMs: elapsedMs, score: drillScore({ elapsedMs, hintsOpened: attempt.hintsOpened, hintCostSeconds: drill.hintCostSeconds, parMinutes: drill.parMinutes }) }
           : null;
       const updated = await recordDrillCheck(attempt.id, finish);
+      if (finish) await announceDrillScore(updated);
       return Response.json({
         attempt: attemptView(drill, updated, variant),
         passed: verdict.passed,

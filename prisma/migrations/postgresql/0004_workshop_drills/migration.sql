@@ -1,0 +1,1 @@
+ALTER TABLE "Workshop" ADD COLUMN "drillIds" TEXT NOT NULL DEFAULT '[]';
