@@ -87,6 +87,7 @@ test("a drill race: chosen drills come first for the room, and showing the board
   await joinAs(learner, code, "Rosa");
   await learner.goto("/drills");
   await expect(learner.getByRole("list", { name: "Your workshop's drills" }).getByRole("link")).toHaveText([/The version that vanished/]);
+  await learner.screenshot({ path: "e2e/screenshots/workshop-drill-catalog.png" });
   await learner.getByRole("list", { name: "Your workshop's drills" }).getByRole("link").click();
   await expect(learner.getByText("Your instructor has not opened the leaderboard for this room.")).toBeVisible();
 
@@ -96,6 +97,7 @@ test("a drill race: chosen drills come first for the room, and showing the board
   await expect(board).toContainText("your room");
   await expect(board).toContainText("No one has fixed this one yet.");
   await learner.screenshot({ path: "e2e/screenshots/workshop-drill-race.png" });
+  await control.screenshot({ path: "e2e/screenshots/workshop-drill-board.png" });
 
   await control.getByRole("button", { name: "Hide from the room" }).click();
   await expect(learner.getByText("Your instructor has not opened the leaderboard for this room.")).toBeVisible();
