@@ -293,6 +293,31 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await client.close();
   });
 
+  it("keeps at most 8 tabs per learner, closing the oldest; an instructor's watch neither counts nor is closed", async () => {
+    const first = await connect("tabs");
+    await ready(first);
+    const seen: Buffer[] = [];
+    const stop = hub.watch("tabs", (chunk) => seen.push(Buffer.from(chunk)));
+    const tabs = [first];
+    for (let i = 0; i < 7; i++) {
+      tabs.push(await connect("tabs"));
+      await ready(tabs.at(-1)!);
+    }
+    // A round trip through the newest tab: any close the server sent has arrived by now.
+    tabs.at(-1)!.type("echo eight-tabs-$((4*2))\r");
+    await tabs.at(-1)!.waitForText("eight-tabs-8");
+    expect(tabs.map((t) => t.closeCode)).toEqual(Array(8).fill(null));
+
+    const ninth = await connect("tabs");
+    await ready(ninth);
+    expect(await first.waitForClose()).toBe(TERMINAL_CLOSE.tooMany);
+    ninth.type("echo still-watched-$((5*5))\r");
+    await expect.poll(() => Buffer.concat(seen).toString("utf8")).toContain("still-watched-25");
+    expect(tabs.slice(1).map((t) => t.closeCode)).toEqual(Array(7).fill(null));
+    stop();
+    await Promise.all([...tabs, ninth].map((t) => t.close()));
+  });
+
   it("lets an instructor watch read-only: a snapshot, then live output", async () => {
     const client = await connect("ada");
     await ready(client);

@@ -124,6 +124,7 @@ export class TerminalHub {
    */
   watch(learnerId: string, onData: (chunk: Uint8Array) => void): () => void {
     return this.watchWith(learnerId, {
+      watcher: true,
       start: (info: AttachInfo) => {
         if (info.restore) onData(info.restore);
         for (const chunk of info.replay) onData(chunk);

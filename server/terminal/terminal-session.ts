@@ -42,6 +42,8 @@ export type DetachReason = "shell-exited" | "detached" | "lost" | "evicted";
 
 /** A browser tab (or an instructor's read-only view) looking at the learner's terminal. */
 export interface TerminalViewer {
+  /** An instructor's read-only view: it neither counts toward the learner's tab limit nor is evicted by it. */
+  readonly watcher?: boolean;
   start(info: AttachInfo): void;
   output(chunk: Uint8Array): void;
   end(reason: DetachReason): void;
@@ -157,7 +159,7 @@ export class TerminalSession {
    */
   attach(viewer: TerminalViewer, request: { cols?: number; rows?: number; resumeFrom?: StreamPosition }): void {
     if (this.endedFlag) return viewer.end("detached");
-    this.evictOverflow();
+    if (!viewer.watcher) this.evictOverflow();
     if (request.cols && request.rows) this.resize(request.cols, request.rows);
     const from = request.resumeFrom;
     const replay = from && from.stream === this.stream ? this.buffer.since(from.seq) : null;
@@ -297,12 +299,12 @@ export class TerminalSession {
     for (const listener of this.endListeners.splice(0)) listener();
   }
 
+  /** Makes room for one more of the learner's tabs by closing their oldest ones. */
   private evictOverflow(): void {
-    while (this.viewers.size + this.attaching.size >= this.options.maxViewers) {
-      const oldest = this.viewers.values().next().value ?? this.attaching.values().next().value;
-      if (!oldest) return;
-      this.detach(oldest);
-      oldest.end("evicted");
+    const tabs = () => [...this.viewers, ...this.attaching].filter((v) => !v.watcher);
+    for (let open = tabs(); open.length >= this.options.maxViewers; open = tabs()) {
+      this.detach(open[0]);
+      open[0].end("evicted");
     }
   }
 }

@@ -12,6 +12,7 @@ import type { AttachInfo, DetachReason, TerminalViewer } from "./terminal-sessio
  * to a fresh snapshot.
  */
 export class WatchConnection implements TerminalViewer {
+  readonly watcher = true;
   private stop: (() => void) | null = null;
   private closed = false;
   private warnedReadOnly = false;
