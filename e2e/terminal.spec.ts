@@ -96,6 +96,7 @@ test("a flood of output does not freeze the page, and Ctrl-C stops it", async ({
   await page.keyboard.type("echo flood-stopped-$((6*7))");
   await page.keyboard.press("Enter");
   await expect(rows).toContainText("flood-stopped-42");
+  await page.screenshot({ path: `${SHOTS}/terminal-after-ctrl-c.png` });
   console.log(`longest frame gap during the flood: ${maxGap.toFixed(0)} ms`);
   // Frozen means no frames for the whole flood. On the 2-core CI machine, busy with the server and the sandbox,
   // frames keep coming (measured: well under 1.5 s apart at worst); 3 s leaves room for a loaded machine.

@@ -11,6 +11,7 @@ import {
   PANE_ID_COMMAND,
   parsePaneState,
   pauseAfterCommand,
+  pauseCommand,
   renderCatchUp,
   renderSnapshot,
   resizeCommand,
@@ -83,6 +84,8 @@ export class TerminalSession {
   private readonly attaching = new Set<TerminalViewer>();
   private readonly pausedBy = new Set<TerminalViewer>();
   private ptyPaused = false;
+  /** Output bytes since `since` (a window of about a second) and in the window before, to tell a flood from ordinary output. */
+  private outputRate = { since: 0, bytes: 0, previous: 0 };
   private pane: string | null = null;
   private size: { cols: number; rows: number };
   private sawExit: string | null = null;
@@ -194,6 +197,21 @@ export class TerminalSession {
   input(data: Uint8Array): void {
     if (!this.pane || this.endedFlag) return;
     for (const command of sendKeysCommands(this.pane, data)) this.write(command, () => {});
+    // A local terminal drops its pending output on Ctrl-C; in a flood, so does the lab: tmux drops what it still
+    // holds for us, and the lab redraws the screen. tmux was seen draining such a backlog at
+    // tens of KB/s, so without this the prompt could take minutes.
+    if (data.includes(0x03) && this.flooding()) {
+      const pane = this.pane;
+      // tmux reports the %pause our own command causes inside the command's reply, not as a notification.
+      this.write(pauseCommand(pane), (reply) => reply.ok && this.catchUp(pane));
+    }
+  }
+
+  /** Whether output is pouring in: the pty is held back for a slow tab, or more than a screenful came lately. */
+  private flooding(): boolean {
+    const age = Date.now() - this.outputRate.since;
+    const recent = age < 1000 ? this.outputRate.bytes + this.outputRate.previous : age < 2000 ? this.outputRate.bytes : 0;
+    return this.ptyPaused || recent > 64 * 1024;
   }
 
   /** Last writer wins: with several tabs open, the one resized (or focused) most recently sets the size. */
@@ -258,6 +276,10 @@ export class TerminalSession {
   }
 
   private emit(data: Uint8Array): void {
+    const now = Date.now();
+    const age = now - this.outputRate.since;
+    if (age > 1000) this.outputRate = { since: now, bytes: 0, previous: age < 2000 ? this.outputRate.bytes : 0 };
+    this.outputRate.bytes += data.length;
     this.buffer.append(data);
     for (const viewer of this.viewers) viewer.output(data);
   }

@@ -3,6 +3,7 @@ import {
   continueCommand,
   ControlModeParser,
   parsePaneState,
+  pauseCommand,
   renderCatchUp,
   renderSnapshot,
   sendKeysCommands,
@@ -71,7 +72,8 @@ describe("ControlModeParser with pause-after", () => {
     ]);
   });
 
-  it("continues a pane with its id quoted, so tmux does not read it as a directive", () => {
+  it("pauses and continues a pane with its id quoted, so tmux does not read it as a directive", () => {
+    expect(pauseCommand("%12").toString()).toBe("refresh-client -A '%12:pause'\n");
     expect(continueCommand("%12").toString()).toBe("refresh-client -A '%12:continue'\n");
   });
 });

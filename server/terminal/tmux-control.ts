@@ -152,6 +152,11 @@ export function pauseAfterCommand(seconds: number): Buffer {
   return Buffer.from(`refresh-client -f pause-after=${seconds}\n`);
 }
 
+/** Pauses the pane for this client: tmux drops what it still holds for us and says `%pause %pane`. */
+export function pauseCommand(pane: string): Buffer {
+  return Buffer.from(`refresh-client -A '${pane}:pause'\n`);
+}
+
 export function continueCommand(pane: string): Buffer {
   // Quoted: a word starting with % is a directive (%if) to tmux's parser.
   return Buffer.from(`refresh-client -A '${pane}:continue'\n`);
