@@ -149,16 +149,18 @@ describe("the book's commands in a sandbox", () => {
       for i in $(seq 50); do curl -fsS localhost:5000/v2/ >/dev/null && break; sleep 0.2; done
       mkdir -p ~/multi && cd ~/multi
       printf '%s\\n' 'FROM busybox' 'RUN uname -m > /arch' 'CMD ["cat", "/arch"]' > Dockerfile
-      docker buildx build --platform linux/amd64,linux/arm64 -t localhost:5000/example/multi:latest --push . 2>&1 | tail -3
+      set -o pipefail
+      docker buildx build --platform linux/amd64,linux/arm64 -t localhost:5000/example/multi:latest --push . 2>&1 | tail -12
       echo ---imagetools
       docker buildx imagetools inspect localhost:5000/example/multi:latest
       echo ---manifest
       docker manifest inspect --insecure localhost:5000/example/multi:latest
       echo ---run
       docker container run --rm --platform linux/arm64 localhost:5000/example/multi:latest`);
-    const [, imagetools, manifest, run] = r.stdout.split(/^---\w+$/m);
-    expect(imagetools).toMatch(/Platform:\s+linux\/amd64/);
-    expect(imagetools).toMatch(/Platform:\s+linux\/arm64/);
+    const [build, imagetools, manifest, run] = r.stdout.split(/^---\w+$/m);
+    // Once (of many runs, on a loaded machine) the tag held a single-platform manifest: the build's end says why.
+    expect(imagetools, build).toMatch(/Platform:\s+linux\/amd64/);
+    expect(imagetools, build).toMatch(/Platform:\s+linux\/arm64/);
     const platforms = (JSON.parse(manifest) as { manifests: { platform: { architecture: string } }[] }).manifests.map((m) => m.platform.architecture);
     expect(platforms).toEqual(expect.arrayContaining(["amd64", "arm64"]));
     expect(run.trim()).toBe("aarch64");
