@@ -27,7 +27,6 @@ export async function attemptOf(learnerId: string, drill: Drill, attemptId: stri
   return { attempt, variant: drillVariant(drill, attempt.seed) };
 }
 
-/** The learner's latest attempt, which the editor and the file routes work on. */
 /** For an attempt's routes (hint, check, give up): the signed-in learner, the drill in the URL and the attempt the body names. */
 export async function attemptFromRequest(
   request: Request,
@@ -40,6 +39,7 @@ export async function attemptFromRequest(
   return { learner, drill, ...(await attemptOf(learner.id, drill, body.data.attemptId)) };
 }
 
+/** The learner's latest attempt, which the editor and the file routes work on. */
 export async function latestAttemptOf(learnerId: string, drill: Drill): Promise<{ attempt: DrillAttempt; variant: DrillVariant }> {
   const attempt = await latestDrillAttempt(learnerId, drill.id);
   if (!attempt) throw new HttpError(409, "Start the drill first.");

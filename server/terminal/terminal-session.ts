@@ -285,8 +285,8 @@ export class TerminalSession {
   }
 
   /**
-   * tmux skipped output we were too far behind on: continue the pane and redraw its screen, taken in order with
-   * the output, so what follows the redraw continues from it.
+   * tmux paused the pane for us (we were pause-after behind, or Ctrl-C in a flood asked it to) and dropped what
+   * it held: continue the pane and redraw its screen, taken in order with the output, so what follows continues from it.
    */
   private catchUp(pane: string): void {
     this.write(continueCommand(pane), () => {});

@@ -17,18 +17,18 @@ import { publishToRoom } from "./room-events";
  * every action here writes an audit event.
  */
 
+/** The chosen ids in the content's own order (whatever order the form sent), each once; 400 for any unknown. */
+function inContentOrder(all: string[], chosen: string[], what: "chapter" | "drill"): string[] {
+  const known = new Set(all);
+  const unknown = chosen.filter((id) => !known.has(id));
+  if (unknown.length) throw new HttpError(400, `Unknown ${what}: ${unknown.join(", ")}.`);
+  return all.filter((id) => chosen.includes(id));
+}
+
 export async function createWorkshopFor(instructor: InstructorIdentity, input: NewWorkshopInput): Promise<Workshop> {
-  const course = await getCourse();
-  const known = new Set(course.chapters.map((c) => c.id));
-  const unknown = input.chapterIds.filter((id) => !known.has(id));
-  if (unknown.length) throw new HttpError(400, `Unknown chapter: ${unknown.join(", ")}.`);
-  const drills = await getDrills();
-  const knownDrills = new Set(drills.map((d) => d.id));
-  const unknownDrills = input.drillIds.filter((id) => !knownDrills.has(id));
-  if (unknownDrills.length) throw new HttpError(400, `Unknown drill: ${unknownDrills.join(", ")}.`);
-  // Course and catalog order, whatever order the form sent, and each once.
-  const chapterIds = course.chapters.map((c) => c.id).filter((id) => input.chapterIds.includes(id));
-  const drillIds = drills.map((d) => d.id).filter((id) => input.drillIds.includes(id));
+  const [course, drills] = await Promise.all([getCourse(), getDrills()]);
+  const chapterIds = inContentOrder(course.chapters.map((c) => c.id), input.chapterIds, "chapter");
+  const drillIds = inContentOrder(drills.map((d) => d.id), input.drillIds, "drill");
   const workshop = await createWorkshop({ ...input, chapterIds, drillIds, ownerId: instructor.id });
   await recordAudit({
     actorId: instructor.id,

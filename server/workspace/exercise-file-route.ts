@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { MAX_FILE_BYTES, saveFileBodySchema } from "@/lib/workspace/workspace-api";
+import { MAX_FILE_BYTES, saveFileBodySchema, type SaveFileBody } from "@/lib/workspace/workspace-api";
 import { parseJsonBody } from "@/lib/validations/parse-body";
 import { HttpError } from "../auth/request-guard";
 import { FileChangedError, readExerciseFile, writeExerciseFile, type ExerciseFolder } from "./exercise-workspace";
@@ -26,15 +26,20 @@ export async function fileResponse(folder: ExerciseFolder, path: string): Promis
   return Response.json(await readExerciseFile(folder, path), { headers: { "cache-control": "no-store" } });
 }
 
-/** Saves the request's text into the sandbox; 409 when the file there is no longer the version the edits started from. */
-export async function saveFileResponse(request: Request, folder: ExerciseFolder, path: string): Promise<Response> {
+/** The editor's save, checked for size and shape before anything in the sandbox is looked up. */
+export async function saveFileBody(request: Request): Promise<SaveFileBody> {
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!Number.isFinite(length)) throw new HttpError(411, "Send the file with a Content-Length header.");
   if (length > MAX_BODY_BYTES) throw new HttpError(413, `The file is larger than ${MAX_FILE_BYTES / 1024} KB; the editor saves files up to that size.`);
   const body = await parseJsonBody(request, saveFileBodySchema);
   if (!body.ok) throw new HttpError(400, body.error);
+  return body.data;
+}
+
+/** Saves the editor's text into the sandbox; 409 when the file there is no longer the version the edits started from. */
+export async function saveFileResponse(folder: ExerciseFolder, path: string, body: SaveFileBody): Promise<Response> {
   try {
-    const saved = await writeExerciseFile(folder, path, body.data.content, body.data.baseHash);
+    const saved = await writeExerciseFile(folder, path, body.content, body.baseHash);
     forgetListings(folder.sandboxId);
     return Response.json(saved);
   } catch (error) {

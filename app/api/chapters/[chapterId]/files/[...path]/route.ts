@@ -1,6 +1,6 @@
 import { jsonRoute, requireLearner } from "@/server/auth/request-guard";
 import { getRuntime } from "@/server/runtime";
-import { filePathFromParams, fileResponse, saveFileResponse } from "@/server/workspace/exercise-file-route";
+import { filePathFromParams, fileResponse, saveFileBody, saveFileResponse } from "@/server/workspace/exercise-file-route";
 import { chapterFromParams, exerciseFolderFor } from "@/server/workspace/learner-exercise";
 import { assertChapterOpen } from "@/server/workshop/chapter-access";
 
@@ -25,7 +25,8 @@ export async function PUT(request: Request, { params }: Params) {
     const chapter = await chapterFromParams(raw);
     await assertChapterOpen(learner.id, chapter.id);
     const path = filePathFromParams(raw);
-    const response = await saveFileResponse(request, await exerciseFolderFor(learner.id, chapter.workdir), path);
+    const body = await saveFileBody(request);
+    const response = await saveFileResponse(await exerciseFolderFor(learner.id, chapter.workdir), path, body);
     if (response.ok) {
       const { sandboxes, checks } = getRuntime();
       sandboxes.touch(learner.id);

@@ -1,7 +1,7 @@
 import { jsonRoute, requireLearner } from "@/server/auth/request-guard";
 import { drillFromParams } from "@/server/drills/learner-drill";
 import { getRuntime } from "@/server/runtime";
-import { filePathFromParams, fileResponse, saveFileResponse } from "@/server/workspace/exercise-file-route";
+import { filePathFromParams, fileResponse, saveFileBody, saveFileResponse } from "@/server/workspace/exercise-file-route";
 import { exerciseFolderFor } from "@/server/workspace/learner-exercise";
 
 type Params = { params: Promise<{ drillId: string; path: string[] }> };
@@ -23,7 +23,8 @@ export async function PUT(request: Request, { params }: Params) {
     const raw = await params;
     const drill = await drillFromParams(raw);
     const path = filePathFromParams(raw);
-    const response = await saveFileResponse(request, await exerciseFolderFor(learner.id, drill.workdir), path);
+    const body = await saveFileBody(request);
+    const response = await saveFileResponse(await exerciseFolderFor(learner.id, drill.workdir), path, body);
     if (response.ok) getRuntime().sandboxes.touch(learner.id);
     return response;
   });
