@@ -31,6 +31,12 @@ export default defineConfig({
       LAYERLAB_DATA_DIR: ".data/e2e",
       DATABASE_URL: "file:.data/e2e/layerlab.db",
       LAYERLAB_POOL_SIZE: "1",
+      // The specs' learners keep their sandboxes for the whole run: room for about 16 of them on a small
+      // test machine (admission control counts every sandbox's disk at its full size, memory and CPU at their limits).
+      LAYERLAB_SANDBOX_DISK_MB: "4096",
+      LAYERLAB_DISK_RESERVE_PCT: "5",
+      LAYERLAB_MEMORY_OVERCOMMIT: "4",
+      LAYERLAB_CPU_OVERCOMMIT: "16",
     },
   },
 });

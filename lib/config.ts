@@ -44,6 +44,23 @@ export const configSchema = z.object({
   LAYERLAB_SANDBOX_CPUS: z.coerce.number().positive().default(1),
   LAYERLAB_SANDBOX_PIDS: z.coerce.number().int().positive().default(2048),
   LAYERLAB_SANDBOX_DISK_MB: megabytes.default(10240),
+
+  /**
+   * Admission: how many sandboxes the lab runs at once follows from the host (memory, CPU, disk; see
+   * server/admission/capacity.ts); this caps it further. 0: no cap beyond what the host allows.
+   */
+  LAYERLAB_MAX_SANDBOXES: z.coerce.number().int().min(0).default(0),
+  /** Disk kept free for the database and the OS: the larger of this share of the data disk and LAYERLAB_DISK_RESERVE_MB. */
+  LAYERLAB_DISK_RESERVE_PCT: z.coerce.number().min(0).max(90).default(10),
+  LAYERLAB_DISK_RESERVE_MB: z.coerce.number().int().min(0).default(2048),
+  /** Host memory never promised to sandboxes (the lab server, the database, the OS). */
+  LAYERLAB_MEMORY_RESERVE_MB: z.coerce.number().int().min(0).default(2048),
+  /** Sandboxes' memory limits may add up to this many times the host's memory (1: every limit can be met at once). */
+  LAYERLAB_MEMORY_OVERCOMMIT: z.coerce.number().min(0.1).max(100).default(1),
+  /** Sandboxes' CPU limits may add up to this many times the host's cores: a learner's shell is idle most of the time. */
+  LAYERLAB_CPU_OVERCOMMIT: z.coerce.number().min(0.1).max(100).default(8),
+  /** The lab registry's podman container, restarted by the lab when it stops answering (scripts/lib/common.sh names it). */
+  LAYERLAB_REGISTRY_CONTAINER: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "a podman container name").default("layerlab-registry"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,8 @@ import "server-only";
 import type { Server } from "node:http";
 import path from "node:path";
 import type { Config } from "@/lib/config";
+import { queueMessage } from "./admission/admission-queue";
+import { createLabAdmission } from "./admission/lab-admission";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
 import { getCourse } from "./content/course";
@@ -9,6 +11,7 @@ import { getDrills } from "./content/drills";
 import { migrateDatabase } from "./db/migrate";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
 import { publishToLearner } from "./events/learner-event-bus";
+import { HealthMonitor, labHealthChecks } from "./health/lab-health";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepNetworkPolicy } from "./sandbox/network-policy";
 import { createPodmanDriver } from "./sandbox/podman-driver";
@@ -17,7 +20,7 @@ import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
 import { noteLearnerActivity } from "./workshop/room-feed";
 
-const PROGRESS_TEXT: Record<SandboxProgress["phase"], { message: string; percent: number }> = {
+const PROGRESS_TEXT: Record<Exclude<SandboxProgress["phase"], "queued">, { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
   "starting Docker": { message: "Starting Docker in your sandbox…", percent: 70 },
   ready: { message: "Your sandbox is ready.", percent: 100 },
@@ -25,6 +28,7 @@ const PROGRESS_TEXT: Record<SandboxProgress["phase"], { message: string; percent
 
 /** Progress as the browser shows it: a sentence and how far along. */
 export function describeProgress(progress: SandboxProgress): { phase: string; message: string; percent: number } {
+  if (progress.phase === "queued") return { phase: progress.phase, message: queueMessage(progress.position ?? 1), percent: 0 };
   return { phase: progress.phase, ...PROGRESS_TEXT[progress.phase] };
 }
 
@@ -43,7 +47,8 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
     instance: config.LAYERLAB_INSTANCE,
   });
   const policy = await keepNetworkPolicy({ network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
-  const sandboxes = new SandboxManager(sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }));
+  const admission = createLabAdmission(config);
+  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission });
   await sandboxes.start();
 
   const terminals = new TerminalHub({
@@ -74,7 +79,10 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
   });
   terminals.onPrompt(({ learnerId }) => void checks.request(learnerId, "prompt"));
 
-  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks };
+  const health = new HealthMonitor(
+    labHealthChecks(config, { listSandboxes: () => driver.list(), admission: () => ({ ...sandboxes.admissionStatus(), capacity: admission.lastCapacity() }) }),
+  );
+  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks, health };
   setRuntime(runtime);
   const gateway = attachTerminalGateway(server, runtime);
 

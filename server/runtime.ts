@@ -1,6 +1,7 @@
 import "server-only";
 import type { Config } from "@/lib/config";
 import type { CheckScheduler } from "./checks/check-scheduler";
+import type { HealthMonitor } from "./health/lab-health";
 import type { SandboxDriver } from "./sandbox/driver";
 import type { SandboxManager } from "./sandbox/sandbox-manager";
 import type { TerminalHub } from "./terminal/terminal-hub";
@@ -15,6 +16,8 @@ export interface LabRuntime {
   sandboxes: SandboxManager;
   terminals: TerminalHub;
   checks: CheckScheduler;
+  /** /api/health's checks of every part the lab depends on, cached briefly. */
+  health: HealthMonitor;
 }
 
 const slot = globalThis as unknown as { layerlabRuntime?: LabRuntime };

@@ -15,6 +15,15 @@ export function StartProgress({ start, onRetry }: { start: Exclude<ChapterStart,
       </div>
     );
   }
+  if (start.queued) {
+    // The lab is full: the position is the whole story, and the start goes on by itself when a place frees.
+    return (
+      <div className="lab-editor-start lab-editor-queued" aria-live="polite" data-testid="lab-full">
+        <strong>The lab is full</strong>
+        <p>{start.message}</p>
+      </div>
+    );
+  }
   return (
     <div className="lab-editor-start" aria-live="polite">
       <strong>Preparing your sandbox</strong>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { startChapter } from "./workspace-client";
 
 export type ChapterStart =
-  | { status: "starting"; message: string; percent: number }
+  | { status: "starting"; message: string; percent: number; queued?: boolean }
   | { status: "ready" }
   | { status: "failed"; error: string };
 
@@ -23,7 +23,7 @@ export function useChapterStart(api: string): { start: ChapterStart; retry: () =
     startChapter(
       api,
       (event) => {
-        if ("phase" in event) setStart({ status: "starting", message: event.message, percent: event.percent });
+        if ("phase" in event) setStart({ status: "starting", message: event.message, percent: event.percent, queued: event.phase === "queued" });
         else if ("ready" in event) {
           finished = true;
           setStart({ status: "ready" });

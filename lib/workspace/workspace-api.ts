@@ -43,7 +43,8 @@ export type SavedFile = z.infer<typeof savedFileSchema>;
 /** The 409 answer to a save whose base is no longer what the sandbox holds. */
 export const saveRefusedSchema = z.object({ error: z.string(), currentHash: contentHashSchema.nullable() });
 
-const startPhaseSchema = z.enum(["sandbox", "files"]);
+/** "queued": the lab is full and the learner waits in line for a place. */
+const startPhaseSchema = z.enum(["queued", "sandbox", "files"]);
 export type StartPhase = z.infer<typeof startPhaseSchema>;
 
 /** One line of the NDJSON stream that answers POST …/start. */

@@ -301,3 +301,181 @@ describe("SandboxManager", () => {
     await expect(manager.acquire("ann")).rejects.toThrow(/image missing/);
   });
 });
+
+/** A fixed number of places and workshop seats, as server/admission/lab-admission.ts answers from the host and the database. */
+function admission(places: number, members: Record<string, string> = {}, seats: Record<string, number> = {}) {
+  const policy = {
+    places: places,
+    starts: [] as string[],
+    policy: {
+      places: async () => policy.places,
+      workshopOf: async (learnerId: string) => members[learnerId] ?? null,
+      seats: async () => new Map(Object.entries(seats)),
+      startAllowed: (address: string) => {
+        policy.starts.push(address);
+        if (address === "10.0.0.66") throw new Error("Too many sandbox starts from your network.");
+      },
+    },
+  };
+  return policy;
+}
+
+describe("SandboxManager admission", () => {
+  it("puts a learner in line when the lab is full, tells them their position, and starts them when a place frees", async () => {
+    const places = admission(1);
+    const { manager, driver } = setup({ admission: places.policy });
+    await manager.start();
+    await manager.acquire("ann");
+    const bob: SandboxProgress[] = [];
+    const carol: SandboxProgress[] = [];
+    const bobGets = manager.acquire("bob", (p) => bob.push(p));
+    await until(() => bob.length > 0, "bob queued");
+    const carolGets = manager.acquire("carol", (p) => carol.push(p));
+    await until(() => carol.length > 0, "carol queued");
+    expect(bob).toEqual([{ phase: "queued", position: 1 }]);
+    expect(carol).toEqual([{ phase: "queued", position: 2 }]);
+    expect(manager.queue().map((q) => [q.learnerId, q.position])).toEqual([["bob", 1], ["carol", 2]]);
+    expect(manager.admissionStatus()).toMatchObject({ places: 1, held: 1, waiting: 2 });
+    expect(driver.created).toBe(1);
+
+    await manager.release("ann");
+    const got = await bobGets;
+    expect(bob.map((p) => p.phase)).toEqual(["queued", "starting sandbox", "starting Docker", "ready"]);
+    expect(got.sandboxId).toBe(driver.sandboxes.keys().next().value);
+    await until(() => carol.length > 1, "carol moved up");
+    expect(carol.at(-1)).toEqual({ phase: "queued", position: 1 });
+
+    await manager.release("bob");
+    await carolGets;
+    expect(manager.admissionStatus()).toMatchObject({ held: 1, waiting: 0 });
+  });
+
+  it("starts a learner at once while there is room (positive control)", async () => {
+    const { manager } = setup({ admission: admission(2).policy });
+    await manager.start();
+    await manager.acquire("ann");
+    const phases: string[] = [];
+    await manager.acquire("bob", (p) => phases.push(p.phase));
+    expect(phases).toEqual(["starting sandbox", "starting Docker", "ready"]);
+  });
+
+  it("keeps a learner's place through a reset and a vanished sandbox, so they never go back in line", async () => {
+    const places = admission(1);
+    const { manager, driver } = setup({ admission: places.policy });
+    await manager.start();
+    const first = await manager.acquire("ann");
+    const bobGets = manager.acquire("bob");
+    await until(() => manager.queue().length === 1, "bob queued");
+    const fresh = await manager.reset("ann");
+    expect(fresh.sandboxId).not.toBe(first.sandboxId);
+    driver.sandboxes.delete(fresh.sandboxId);
+    expect((await manager.acquire("ann")).sandboxId).not.toBe(fresh.sandboxId);
+    expect(manager.queue().map((q) => q.learnerId)).toEqual(["bob"]);
+    await manager.release("ann");
+    await bobGets;
+  });
+
+  it("takes a learner out of line when every page that waited went away", async () => {
+    const { manager } = setup({ admission: admission(1).policy, queueGraceMs: 0 });
+    await manager.start();
+    await manager.acquire("ann");
+    const tab1 = new AbortController();
+    const tab2 = new AbortController();
+    const first = manager.acquire("bob", undefined, { signal: tab1.signal });
+    await until(() => manager.queue().length === 1, "bob queued");
+    const reload: SandboxProgress[] = [];
+    // A second tab (or a reload) follows the same place in line at once.
+    const second = manager.acquire("bob", (p) => reload.push(p), { signal: tab2.signal });
+    expect(reload).toEqual([{ phase: "queued", position: 1 }]);
+    tab1.abort();
+    await sleep(10);
+    expect(manager.queue()).toHaveLength(1);
+    tab2.abort();
+    await expect(first).rejects.toThrow(/left the queue/);
+    await expect(second).rejects.toThrow(/left the queue/);
+    expect(manager.queue()).toHaveLength(0);
+    // The place freed later goes to nobody who left.
+    await manager.release("ann");
+    expect(manager.admissionStatus()).toMatchObject({ held: 0, waiting: 0 });
+  });
+
+  it("keeps a running workshop's seats for its members: a member passes the public in line, the public never takes a seat", async () => {
+    // 2 places, workshop w1 has 1 seat: the public may use only 1.
+    const places = admission(2, { max: "w1" }, { w1: 1 });
+    const { manager } = setup({ admission: places.policy });
+    await manager.start();
+    await manager.acquire("ann");
+    const bobGets = manager.acquire("bob");
+    await until(() => manager.queue().length === 1, "bob queued behind the seat kept for w1");
+    const max: string[] = [];
+    await manager.acquire("max", (p) => max.push(p.phase));
+    expect(max[0]).toBe("starting sandbox");
+    expect(manager.queue().map((q) => q.learnerId)).toEqual(["bob"]);
+    await manager.release("ann");
+    await bobGets;
+  });
+
+  it("counts a start against the requester's address, and not a learner who has a place", async () => {
+    const places = admission(5);
+    const { manager } = setup({ admission: places.policy });
+    await manager.start();
+    await manager.acquire("ann", undefined, { address: "10.0.0.1" });
+    await manager.acquire("ann", undefined, { address: "10.0.0.1" });
+    await manager.reset("ann");
+    expect(places.starts).toEqual(["10.0.0.1"]);
+    await expect(manager.acquire("bob", undefined, { address: "10.0.0.66" })).rejects.toThrow(/Too many sandbox starts/);
+    expect(manager.admissionStatus()).toMatchObject({ held: 1, waiting: 0 });
+  });
+
+  it("fills the warm pool only within the lab's places", async () => {
+    const places = admission(2);
+    const { manager, driver } = setup({ admission: places.policy, poolSize: 3 });
+    await manager.start();
+    await until(() => manager.status().poolReady === 2, "two pool sandboxes");
+    await sleep(20);
+    expect(driver.created).toBe(2);
+    await manager.acquire("ann");
+    await manager.acquire("bob");
+    const carolGets = manager.acquire("carol");
+    await until(() => manager.queue().length === 1, "carol queued");
+    expect(driver.created).toBe(2);
+    await manager.release("ann");
+    await carolGets;
+  });
+
+  it("keeps the place in line of a learner who reloads the page, and gives it up after the grace time", async () => {
+    const { manager } = setup({ admission: admission(1).policy, queueGraceMs: 40 });
+    await manager.start();
+    await manager.acquire("ann");
+    const page1 = new AbortController();
+    const first = manager.acquire("bob", undefined, { signal: page1.signal });
+    await until(() => manager.queue().length === 1, "bob queued");
+    const carolGets = manager.acquire("carol");
+    await until(() => manager.queue().length === 2, "carol queued");
+    page1.abort();
+    // The reloaded page comes back within the grace time: still number 1.
+    const page2 = new AbortController();
+    const seen: SandboxProgress[] = [];
+    const second = manager.acquire("bob", (p) => seen.push(p), { signal: page2.signal });
+    expect(seen).toEqual([{ phase: "queued", position: 1 }]);
+    await sleep(80);
+    expect(manager.queue().map((q) => q.learnerId)).toEqual(["bob", "carol"]);
+    // Gone for good: carol moves up.
+    page2.abort();
+    await expect(first).rejects.toThrow(/left the queue/);
+    await expect(second).rejects.toThrow(/left the queue/);
+    expect(manager.queue().map((q) => q.learnerId)).toEqual(["carol"]);
+    await manager.release("ann");
+    await carolGets;
+  });
+
+  it("answers learners still in line when the lab shuts down", async () => {
+    const { manager } = setup({ admission: admission(1).policy });
+    await manager.start();
+    await manager.acquire("ann");
+    const bobGets = manager.acquire("bob");
+    await until(() => manager.queue().length === 1, "bob queued");
+    await manager.shutdown();
+    await expect(bobGets).rejects.toThrow(/shutting down/);
+  });
+});

@@ -1,15 +1,120 @@
 import "server-only";
 import type { Config } from "@/lib/config";
+import { admitFromQueue, poolRoom, positionOf } from "@/server/admission/admission-queue";
 import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
 import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
 import type { SandboxStore } from "./sandbox-store";
 
-/** What the UI shows while a learner waits for their sandbox. */
-export type SandboxPhase = "starting sandbox" | "starting Docker" | "ready";
+/** What the UI shows while a learner waits for their sandbox ("queued": the lab is full, they wait in line). */
+export type SandboxPhase = "queued" | "starting sandbox" | "starting Docker" | "ready";
 
 export interface SandboxProgress {
   phase: SandboxPhase;
   sandboxId?: string;
+  /** With "queued": 1-based place in line. */
+  position?: number;
+}
+
+/**
+ * How many sandboxes the lab may run and who may have one (server/admission/lab-admission.ts). Without
+ * it the manager starts a sandbox for everyone who asks.
+ */
+export interface AdmissionPolicy {
+  /** Places for sandboxes (the pool's and learners'), given how many exist or are being made now. */
+  places(sandboxes: number): Promise<number>;
+  /** The running workshop the learner belongs to (its seats are kept for its members), or null. */
+  workshopOf(learnerId: string): Promise<string | null>;
+  /** Seats kept for each running workshop (taken by members who joined), by workshop id. */
+  seats(): Promise<ReadonlyMap<string, number>>;
+  /** Throws (an error with a message for the learner) when this address started too many sandboxes lately. */
+  startAllowed?(address: string): void;
+}
+
+export interface AcquireOptions {
+  /** The requester's address: a sandbox start counts against its rate limit. */
+  address?: string;
+  /** The requester went away: stop waiting in line for them (others who asked for the same learner keep the place). */
+  signal?: AbortSignal;
+}
+
+/** The learner stopped waiting in line (their page went away) before a place was free. */
+export class LeftQueueError extends Error {
+  constructor(learnerId: string) {
+    super(`learner ${learnerId} left the queue`);
+  }
+}
+
+/**
+ * A learner waiting for a place, and everyone following their position. Pages that wait pass a signal;
+ * when the last of them has gone for `graceMs` (a reload comes back sooner), the learner leaves the line,
+ * and callers that passed no signal (the terminal, a check) hear LeftQueueError.
+ */
+class QueueEntry {
+  readonly admitted: Promise<void>;
+  position = 0;
+  private readonly listeners = new Set<ProgressListener>();
+  /** Callers with a signal still waiting. */
+  private interest = 0;
+  private leaving: NodeJS.Timeout | undefined;
+  private settle!: { resolve: () => void; reject: (error: unknown) => void };
+
+  constructor(
+    readonly learnerId: string,
+    readonly workshopId: string | null,
+    readonly since: number,
+    private readonly graceMs: number,
+    private readonly onAbandoned: (entry: QueueEntry) => void,
+  ) {
+    this.admitted = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.admitted.catch(() => {});
+  }
+
+  follow(listener: ProgressListener | undefined, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) return;
+    if (listener) {
+      this.listeners.add(listener);
+      if (this.position) listener({ phase: "queued", position: this.position });
+    }
+    if (!signal) return;
+    this.interest++;
+    clearTimeout(this.leaving);
+    signal.addEventListener(
+      "abort",
+      () => {
+        if (listener) this.listeners.delete(listener);
+        if (--this.interest > 0) return;
+        this.leaving = setTimeout(() => {
+          if (this.interest === 0) this.onAbandoned(this);
+        }, this.graceMs);
+        this.leaving.unref();
+      },
+      { once: true },
+    );
+  }
+
+  moveTo(position: number): void {
+    if (position === this.position) return;
+    this.position = position;
+    for (const listener of this.listeners) listener({ phase: "queued", position });
+  }
+
+  admit(): void {
+    clearTimeout(this.leaving);
+    this.settle.resolve();
+  }
+
+  reject(error: unknown): void {
+    clearTimeout(this.leaving);
+    this.settle.reject(error);
+  }
+}
+
+/** A learner waiting in line, as the instructor and the health endpoint see it. */
+export interface QueuedLearner {
+  learnerId: string;
+  workshopId: string | null;
+  position: number;
+  since: number;
 }
 
 export type ProgressListener = (progress: SandboxProgress) => void;
@@ -28,6 +133,12 @@ export interface SandboxManagerOptions {
   poolSize: number;
   idleTimeoutMs: number;
   maxLifetimeMs: number;
+  /** Limits how many sandboxes run and who gets a place; none: no limit. */
+  admission?: AdmissionPolicy;
+  /** How often the queue looks for a freed place besides releases (capacity follows the disk). Default 5 s. */
+  queueCheckMs?: number;
+  /** A learner whose every waiting page went away keeps their place in line this long (a reload). Default 20 s. */
+  queueGraceMs?: number;
   /** Labels on every sandbox this manager creates (the driver adds its own). */
   labels?: Record<string, string>;
   /**
@@ -170,6 +281,15 @@ export class SandboxManager {
   /** Unclaimed sandboxes, ready or on their way, oldest first. */
   private readonly pool: Provision[] = [];
   private readonly assigned = new Map<string, Assigned>();
+  /** Learners holding a place (assigned, or admitted and getting their sandbox), with their running workshop. */
+  private readonly places = new Map<string, string | null>();
+  /** Learners waiting for a place, first come first. */
+  private readonly waiting: QueueEntry[] = [];
+  /** What the admission policy last said: places in all, and the running workshops' seats. */
+  private capacity = { places: Infinity, seats: new Map() as ReadonlyMap<string, number> };
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  private queueTimer: NodeJS.Timeout | undefined;
   /** Per-learner queue: one operation (acquire, reset, release, reap) at a time for a learner. */
   private readonly learnerQueues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -211,14 +331,42 @@ export class SandboxManager {
     for (const id of plan.adopt) this.pool.push(Provision.ready(id, byId.get(id)!.createdAt.getTime()));
     for (const id of plan.destroy) await this.driver.destroy(id).catch((error) => this.log(`destroying ${id} failed`, error));
     await this.driver.prune().catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
-    this.refill();
+    for (const learnerId of this.assigned.keys()) this.places.set(learnerId, (await this.opts.admission?.workshopOf(learnerId)) ?? null);
+    // Knows its capacity before the pool fills (pump refills).
+    await this.pump();
     this.reapTimer = setInterval(() => void this.track(this.reap()).catch((error) => this.log("reaping failed", error)), this.reapIntervalMs);
     this.reapTimer.unref();
+    if (this.opts.admission) {
+      this.queueTimer = setInterval(() => {
+        if (this.waiting.length) void this.pump();
+      }, this.opts.queueCheckMs ?? 5000);
+      this.queueTimer.unref();
+    }
   }
 
-  /** The learner's sandbox, running with Docker answering: theirs if they have one, else from the pool, else new. */
-  acquire(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
-    return this.forLearner(learnerId, () => this.acquireLocked(learnerId, onProgress));
+  /**
+   * The learner's sandbox, running with Docker answering: theirs if they have one, else from the pool, else new.
+   * When the lab is full the learner waits in line ("queued" progress with their position) and starts by
+   * themselves when a place frees.
+   */
+  acquire(learnerId: string, onProgress?: ProgressListener, options: AcquireOptions = {}): Promise<AcquiredSandbox> {
+    // Already in line (another tab, a reload): follow the position now, not only once the first request is served.
+    const queued = this.waiting.find((e) => e.learnerId === learnerId);
+    if (queued) queued.follow(onProgress, options.signal);
+    return this.forLearner(learnerId, () => {
+      if (options.signal?.aborted) throw new LeftQueueError(learnerId);
+      return this.acquireLocked(learnerId, onProgress, options);
+    });
+  }
+
+  /** Who waits for a place, in order. */
+  queue(): QueuedLearner[] {
+    return this.waiting.map((e, i) => ({ learnerId: e.learnerId, workshopId: e.workshopId, position: i + 1, since: e.since }));
+  }
+
+  /** Places in all (Infinity without admission control), learners holding one, pool sandboxes, learners waiting. */
+  admissionStatus(): { places: number; held: number; pool: number; waiting: number } {
+    return { places: this.capacity.places, held: this.places.size, pool: this.pool.length, waiting: this.waiting.length };
   }
 
   /** The learner's sandbox id if they have one, without starting anything. */
@@ -239,10 +387,10 @@ export class SandboxManager {
     }
   }
 
-  /** Throws the learner's sandbox away and gives them a fresh one. */
+  /** Throws the learner's sandbox away and gives them a fresh one (they keep their place: no waiting in line). */
   reset(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
     return this.forLearner(learnerId, async () => {
-      await this.dropLocked(learnerId);
+      await this.dropLocked(learnerId, true);
       return this.acquireLocked(learnerId, onProgress);
     });
   }
@@ -284,7 +432,8 @@ export class SandboxManager {
       }).catch((error) => this.log(`reaping ${sandboxId} of ${learnerId} failed`, error));
     }
     await this.checkPool();
-    this.refill();
+    // Workshops start and end, disks grow: capacity is read again, and the pool refilled within it.
+    await this.pump();
   }
 
   /** Makes sure Docker still answers in every ready pool sandbox; a broken one is replaced. */
@@ -316,12 +465,14 @@ export class SandboxManager {
   async shutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.reapTimer);
+    clearInterval(this.queueTimer);
+    for (const entry of this.waiting.splice(0)) entry.reject(new Error("the lab is shutting down; reload the page in a moment"));
     clearTimeout(this.refillRetry);
     clearTimeout(this.refillSoon);
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async acquireLocked(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
+  private async acquireLocked(learnerId: string, onProgress?: ProgressListener, options: AcquireOptions = {}): Promise<AcquiredSandbox> {
     if (this.stopped) throw new Error("the sandbox manager is shutting down");
     const existing = await this.assignment(learnerId);
     if (existing && (await this.revive(learnerId, existing, onProgress))) {
@@ -329,13 +480,22 @@ export class SandboxManager {
       onProgress?.({ phase: "ready", sandboxId: existing.sandboxId });
       return { learnerId, sandboxId: existing.sandboxId, fromPool: false };
     }
-    const { provision, fromPool } = await this.takeReady(onProgress);
+    await this.admit(learnerId, onProgress, options);
+    let taken: { provision: Provision; fromPool: boolean };
+    try {
+      taken = await this.takeReady(onProgress);
+    } catch (error) {
+      this.freePlace(learnerId);
+      throw error;
+    }
+    const { provision, fromPool } = taken;
     const now = this.now();
     const a: Assigned = { sandboxId: provision.sandboxId!, assignedAt: now, lastActiveAt: now, storedActiveAt: now, createdAt: provision.createdAt, running: true };
     try {
       await this.store.set({ learnerId, sandboxId: a.sandboxId, assignedAt: new Date(now), lastActiveAt: new Date(now) });
     } catch (error) {
       await this.driver.destroy(a.sandboxId).catch(() => {});
+      this.freePlace(learnerId);
       throw error;
     }
     this.assigned.set(learnerId, a);
@@ -357,7 +517,7 @@ export class SandboxManager {
     } catch (error) {
       if (!(error instanceof SandboxUnavailableError)) throw error;
       this.log(`sandbox ${a.sandboxId} of ${learnerId} is gone; making a new one`, error.message);
-      await this.dropLocked(learnerId);
+      await this.dropLocked(learnerId, true);
       return false;
     }
   }
@@ -397,9 +557,69 @@ export class SandboxManager {
     this.refillSoon.unref();
   }
 
+  /**
+   * Waits until the learner has a place: at once when the lab has room for them, else in line, told
+   * their position as it changes. A learner who holds one already (a reset, a vanished sandbox) keeps it.
+   */
+  private async admit(learnerId: string, onProgress: ProgressListener | undefined, options: AcquireOptions): Promise<void> {
+    const policy = this.opts.admission;
+    if (!policy || this.places.has(learnerId)) return;
+    if (options.address !== undefined) policy.startAllowed?.(options.address);
+    const entry = new QueueEntry(learnerId, await policy.workshopOf(learnerId), this.now(), this.opts.queueGraceMs ?? 20_000, (abandoned) => {
+      const index = this.waiting.indexOf(abandoned);
+      if (index < 0) return;
+      this.waiting.splice(index, 1);
+      abandoned.reject(new LeftQueueError(learnerId));
+      void this.pump();
+    });
+    entry.follow(onProgress, options.signal);
+    this.waiting.push(entry);
+    await this.pump();
+    await entry.admitted;
+  }
+
+  /** The learner no longer holds a place: the next in line may get it. */
+  private freePlace(learnerId: string): void {
+    if (this.places.delete(learnerId)) void this.pump();
+  }
+
+  /**
+   * Reads the capacity again, admits whoever in line may start now, tells the rest their position and
+   * refills the pool within what is left. One run at a time; a call during a run makes one more run after it.
+   */
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        await this.admitWaiting().catch((error) => this.log("checking the lab's capacity failed; the queue waits for the next try", error));
+        this.refill();
+      } while (this.pumpAgain && !this.stopped);
+    })().finally(() => (this.pumping = undefined));
+    return this.track(this.pumping);
+  }
+
+  private async admitWaiting(): Promise<void> {
+    const policy = this.opts.admission;
+    if (!policy) return;
+    const [places, seats] = await Promise.all([policy.places(this.places.size + this.pool.length), policy.seats()]);
+    this.capacity = { places, seats };
+    const admitted = new Set(admitFromQueue(this.waiting, { places, holders: this.places.values(), seats }));
+    for (const entry of this.waiting.filter((e) => admitted.has(e.learnerId))) {
+      this.waiting.splice(this.waiting.indexOf(entry), 1);
+      this.places.set(entry.learnerId, entry.workshopId);
+      entry.admit();
+    }
+    for (const entry of this.waiting) entry.moveTo(positionOf(this.waiting, entry.learnerId));
+  }
+
   private refill(): void {
     if (this.stopped || this.refillRetry) return;
-    for (let n = poolDeficit(this.pool.length, this.opts.poolSize); n > 0; n--) {
+    const room = this.opts.admission ? poolRoom(this.capacity.places, this.places.size, this.opts.poolSize, this.waiting.length) : this.opts.poolSize;
+    for (let n = poolDeficit(this.pool.length, room); n > 0; n--) {
       const provision = this.provision(false);
       this.pool.push(provision);
       provision.done.then(
@@ -471,15 +691,24 @@ export class SandboxManager {
       running: info.running,
     };
     this.assigned.set(learnerId, a);
+    // Assigned by another replica or before start(): it holds a place all the same.
+    if (!this.places.has(learnerId)) this.places.set(learnerId, null);
     return a;
   }
 
-  /** Forgets the learner's assignment and destroys their sandbox (caller holds the learner's queue). */
-  private async dropLocked(learnerId: string): Promise<void> {
+  /**
+   * Forgets the learner's assignment and destroys their sandbox (caller holds the learner's queue). The
+   * place goes to the next in line unless `keepPlace` (a fresh sandbox follows at once).
+   */
+  private async dropLocked(learnerId: string, keepPlace = false): Promise<void> {
     const a = await this.assignment(learnerId);
     this.assigned.delete(learnerId);
-    await this.store.delete(learnerId);
-    if (a) await this.driver.destroy(a.sandboxId);
+    try {
+      await this.store.delete(learnerId);
+      if (a) await this.driver.destroy(a.sandboxId);
+    } finally {
+      if (!keepPlace) this.freePlace(learnerId);
+    }
   }
 
   private forLearner<T>(learnerId: string, operation: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RoomView } from "@/components/instructor/RoomView";
+import { LabQueue } from "@/components/instructor/LabQueue";
 import { LocalTime } from "@/components/instructor/LocalTime";
 import { WorkshopControls } from "@/components/instructor/WorkshopControls";
 import { DrillBoardControl } from "@/components/drills/DrillBoardControl";
@@ -54,6 +55,7 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
       {workshop.drillIds.length > 0 && (
         <DrillBoardControl workshopId={workshop.id} drills={workshop.drillIds.map((id) => ({ id, title: drillTitles.get(id) ?? id }))} />
       )}
+      <LabQueue workshopId={workshop.id} />
       <RoomView workshopId={workshop.id} />
     </main>
   );

@@ -1,13 +1,15 @@
 import type { StartEvent, StartPhase } from "@/lib/workspace/workspace-api";
 import { HttpError, jsonRoute, requireLearner } from "@/server/auth/request-guard";
+import { queueMessage } from "@/server/admission/admission-queue";
+import { clientAddress } from "@/server/auth/rate-limit";
 import { getRuntime } from "@/server/runtime";
-import type { SandboxPhase } from "@/server/sandbox/sandbox-manager";
+import { LeftQueueError, type SandboxPhase } from "@/server/sandbox/sandbox-manager";
 import { placeExerciseFiles } from "@/server/workspace/exercise-workspace";
 import { chapterFromParams } from "@/server/workspace/learner-exercise";
 import { assertChapterOpen } from "@/server/workshop/chapter-access";
 
 /** Each phase of a sandbox start in the learner's words, and where the progress bar stands when it begins. */
-const PHASES: Record<SandboxPhase, { message: string; percent: number }> = {
+const PHASES: Record<Exclude<SandboxPhase, "queued">, { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox", percent: 10 },
   "starting Docker": { message: "Starting Docker inside your sandbox", percent: 45 },
   ready: { message: "Sandbox ready; opening your files", percent: 88 },
@@ -27,6 +29,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
     await assertChapterOpen(learner.id, chapter.id);
     const { driver, sandboxes } = getRuntime();
     const encoder = new TextEncoder();
+    const left = new AbortController();
+    request.signal.addEventListener("abort", () => left.abort());
     let open = true;
 
     const stream = new ReadableStream<Uint8Array>({
@@ -37,6 +41,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
         let step: { phase: StartPhase; message: string; percent: number; since: number } = { phase: "sandbox", message: "Finding your sandbox", percent: 3, since: Date.now() };
         const report = () => {
           const seconds = Math.floor((Date.now() - step.since) / 1000);
+          // In line, the position is the news: it changes by itself as places free.
+          if (step.phase === "queued") return send({ phase: step.phase, message: step.message, percent: 0 });
           // The bar creeps on within a phase (never past the next phase's start), so a wait still shows motion.
           const percent = Math.max(step.percent, Math.min(step.percent + seconds * 2, step.percent + 30, 90));
           send({ phase: step.phase, message: seconds >= 2 ? `${step.message}… (${seconds} s)` : `${step.message}…`, percent });
@@ -48,12 +54,18 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
         const ticker = setInterval(report, TICK_MS);
         try {
           report();
-          const sandbox = await sandboxes.acquire(learner.id, (progress) => enter({ phase: "sandbox", ...PHASES[progress.phase] }));
+          const sandbox = await sandboxes.acquire(
+            learner.id,
+            (progress) =>
+              enter(progress.phase === "queued" ? { phase: "queued", message: queueMessage(progress.position ?? 1), percent: 0 } : { phase: "sandbox", ...PHASES[progress.phase] }),
+            { address: clientAddress(request), signal: left.signal },
+          );
           enter({ phase: "files", message: `Putting the exercise files into ${chapter.workdir.replace(/^\/home\/learner/, "~")}`, percent: 92 });
           const result = await placeExerciseFiles({ driver, sandboxId: sandbox.sandboxId, workdir: chapter.workdir }, chapter.files);
           send({ ready: true, ...result });
         } catch (error) {
           if (error instanceof HttpError) send({ error: error.message });
+          else if (error instanceof LeftQueueError) return;
           else {
             console.error(`starting chapter ${chapter.id} for learner ${learner.id} failed:`, error);
             send({ error: "Your sandbox could not be started; the lab's log has the details. Try again, and if it keeps failing, tell your instructor." });
@@ -65,8 +77,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
         }
       },
       cancel() {
-        // The page went away; the sandbox keeps starting, and the next visit finds it ready.
+        // The page went away; the sandbox keeps starting, and the next visit finds it ready. A learner still
+        // in line leaves it (unless another of their tabs waits too).
         open = false;
+        left.abort();
       },
     });
 
