@@ -13,7 +13,7 @@ import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
 import { publishToLearner } from "./events/learner-event-bus";
 import { HealthMonitor, labHealthChecks } from "./health/lab-health";
 import { setRuntime, type LabRuntime } from "./runtime";
-import { keepNetworkPolicy } from "./sandbox/network-policy";
+import { keepSandboxNetwork } from "./sandbox/network-policy";
 import { createPodmanDriver } from "./sandbox/podman-driver";
 import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
@@ -46,7 +46,7 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
     diskDir: path.resolve(config.LAYERLAB_DATA_DIR, "disks"),
     instance: config.LAYERLAB_INSTANCE,
   });
-  const policy = await keepNetworkPolicy({ network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
+  const policy = await keepSandboxNetwork({ instance: config.LAYERLAB_INSTANCE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
   const admission = createLabAdmission(config);
   const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission });
   await sandboxes.start();
@@ -88,7 +88,7 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
 
   return {
     async stop() {
-      policy.stop();
+      await policy.stop();
       gateway.close();
       await terminals.closeAll();
       await sandboxes.shutdown();

@@ -3,31 +3,28 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHostCommand } from "./host-command";
 import { asLearner, canConnect, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxIp, testConfig, testLimits } from "./int-test-kit";
-import { applyNetworkPolicy, removeNetworkPolicy } from "./network-policy";
+import { keepSandboxNetwork, removeNetworkPolicy } from "./network-policy";
 
 /**
  * Two real sandboxes on the lab's network with the lab's network policy: what one learner can do
  * must never reach another learner or the host. (Egress per LAYERLAB_EGRESS: network-policy.int.test.ts.)
  */
-const { driver, cleanup } = createTestDriver("isolation");
+const { driver, instance, cleanup } = createTestDriver("isolation");
 let a = "";
 let b = "";
 let gateway = "";
 let hostListener: Server;
 let hostPort = 0;
-let policyWasThere = false;
+let sandboxNetwork: { stop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   await requireSandboxImage();
-  policyWasThere = (await runHostCommand("nft", ["list", "table", "inet", "layerlab"])).exitCode === 0;
-  // The lab's own policy, as the server applies it at start (a running lab's is left as it is).
+  // The lab's policy (this test instance's own, beside any running lab's on the same network), as the server applies it at start.
   // Applied before the sandboxes start, so these tests also show that netavark setting up their
   // networking does not undo it. Mirrors are not looked up: these tests send nothing off the machine.
   const network = JSON.parse((await runHostCommand("podman", ["network", "inspect", testConfig.LAYERLAB_NETWORK])).stdout.toString())[0];
   gateway = network.subnets[0].gateway;
-  if (!policyWasThere) {
-    await applyNetworkPolicy({ network: testConfig.LAYERLAB_NETWORK, registry: testConfig.LAYERLAB_REGISTRY, egress: testConfig.LAYERLAB_EGRESS, resolveHost: async () => [] });
-  }
+  sandboxNetwork = await keepSandboxNetwork({ instance, network: testConfig.LAYERLAB_NETWORK, registry: testConfig.LAYERLAB_REGISTRY, egress: testConfig.LAYERLAB_EGRESS, resolveHost: async () => [] });
   [a, b] = await Promise.all([driver.create({ labels: {}, limits: testLimits }), driver.create({ labels: {}, limits: testLimits })]).then((s) => s.map((x) => x.id));
   hostListener = createServer((socket) => socket.end("host secret\n"));
   await new Promise<void>((resolve) => hostListener.listen(0, "0.0.0.0", resolve));
@@ -38,8 +35,8 @@ afterAll(() =>
   cleanUpInOrder(
     () => hostListener?.close(),
     cleanup,
-    // Leave a lab's policy that was in place; remove only what this test put there.
-    () => (policyWasThere ? undefined : removeNetworkPolicy()),
+    () => sandboxNetwork?.stop(),
+    () => removeNetworkPolicy(instance),
   ),
 );
 

@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import { renderNetworkPolicy, type NetworkPolicyRules } from "./network-policy";
 
 const base: NetworkPolicyRules = {
-  table: "layerlab",
+  instance: "main",
+  network: "layerlab",
   bridge: "podman1",
   gateway: "10.231.7.1",
   registryIp: "10.231.7.2",
   registryPort: 5000,
   egress: "mirrors",
   mirrorAddresses: ["151.101.2.132", "104.16.1.35"],
+  resolverPort: 40053,
+  pid: 4242,
 };
 
 /** The rules of one chain, one per line, without indentation. */
@@ -19,9 +22,26 @@ function chain(script: string, name: string): string[] {
 }
 
 describe("renderNetworkPolicy", () => {
-  it("replaces its own table atomically (create-if-missing, delete, recreate in one script)", () => {
+  it("replaces its own instance's table atomically (create-if-missing, delete, recreate in one script)", () => {
     const script = renderNetworkPolicy(base);
-    expect(script.startsWith("table inet layerlab\ndelete table inet layerlab\ntable inet layerlab {")).toBe(true);
+    expect(script.startsWith("table inet layerlab-main\ndelete table inet layerlab-main\ntable inet layerlab-main {")).toBe(true);
+    expect(renderNetworkPolicy({ ...base, instance: "e2e" })).toContain("table inet layerlab-e2e {");
+  });
+
+  it("records whose policy it is, so another instance on the same network can tell a conflict (within nft's 128 characters)", () => {
+    const longest = renderNetworkPolicy({ ...base, instance: "x".repeat(32), bridge: "podman12345", registryIp: "100.100.100.100", registryPort: 65535, pid: 4194304 });
+    expect(/comment "([^"]*)"/.exec(longest)![1].length).toBeLessThanOrEqual(128);
+    expect(renderNetworkPolicy(base)).toContain('comment "instance=main bridge=podman1 egress=mirrors registry=10.231.7.2:5000 pid=4242"');
+  });
+
+  it("sends every DNS query from the bridge, to whatever address, to the lab resolver", () => {
+    const script = renderNetworkPolicy(base);
+    expect(chain(script, "dns_redirect")).toEqual([
+      "type nat hook prerouting priority dstnat - 10; policy accept;",
+      'iifname "podman1" meta l4proto { tcp, udp } th dport 53 redirect to :40053',
+    ]);
+    // ... and keeps every other interface but loopback off the resolver's port.
+    expect(chain(script, "input")).toContain('meta l4proto { tcp, udp } th dport 40053 iifname != { "podman1", "lo" } reject with icmpx admin-prohibited');
   });
 
   it("hooks input and forward ahead of the standard filter chains", () => {
@@ -40,18 +60,26 @@ describe("renderNetworkPolicy", () => {
     ]);
   });
 
-  it("refuses everything a sandbox sends the host except replies and DNS to the bridge's resolver", () => {
-    expect(chain(renderNetworkPolicy(base), "sandbox_to_host")).toEqual([
-      "ct state established,related accept",
-      "ip daddr 10.231.7.1 udp dport 53 accept",
-      "ip daddr 10.231.7.1 tcp dport 53 accept",
-      "reject with icmpx admin-prohibited",
-    ]);
+  it("once its lab has stopped, keeps every rule but the DNS redirect (DNS is then refused, never podman's resolver)", () => {
+    const script = renderNetworkPolicy({ ...base, resolverPort: null });
+    expect(script).not.toContain("redirect");
+    expect(script).not.toContain("dns_redirect");
+    expect(chain(script, "sandbox_to_host").at(-1)).toBe("reject with icmpx admin-prohibited");
+    expect(chain(script, "between_sandboxes").at(-1)).toBe("reject with icmpx admin-prohibited");
   });
 
-  it("egress none: no DNS, nothing out", () => {
+  it("refuses everything a sandbox sends the host except replies and its redirected DNS, in every mode", () => {
+    for (const egress of ["none", "mirrors", "open"] as const) {
+      expect(chain(renderNetworkPolicy({ ...base, egress }), "sandbox_to_host")).toEqual([
+        "ct state established,related accept",
+        "meta l4proto { tcp, udp } ct status dnat accept",
+        "reject with icmpx admin-prohibited",
+      ]);
+    }
+  });
+
+  it("egress none: nothing out", () => {
     const script = renderNetworkPolicy({ ...base, egress: "none" });
-    expect(chain(script, "sandbox_to_host")).toEqual(["ct state established,related accept", "reject with icmpx admin-prohibited"]);
     expect(chain(script, "sandbox_egress").slice(-1)).toEqual(["reject with icmpx admin-prohibited"]);
     expect(script).not.toContain("set mirrors");
   });
