@@ -1,3 +1,4 @@
+import { createSocket } from "node:dgram";
 import { createConnection } from "node:net";
 import * as dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
@@ -39,6 +40,7 @@ describe("lab resolver on loopback, with an upstream stub of our own", () => {
   afterEach(async () => {
     await resolver?.close();
     await upstream?.close();
+    resolver = upstream = undefined;
   });
 
   async function start(egress: ResolverPolicy["egress"]): Promise<{ events: QueryEvent[]; server: { host: string; port: number } }> {
@@ -76,6 +78,35 @@ describe("lab resolver on loopback, with an upstream stub of our own", () => {
     expect(upstream!.received).toEqual(["example.com A"]);
   });
 
+  it("a client flooding forwarded questions gets SERVFAIL beyond its share, while the upstream is slow", async () => {
+    // An upstream that never answers: every forwarded question stays in flight until the resolver's timeout.
+    const silent = createSocket("udp4");
+    let reachedUpstream = 0;
+    silent.on("message", () => reachedUpstream++);
+    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    const events: QueryEvent[] = [];
+    resolver = await startLabResolver({
+      policy: policy("open"),
+      upstreams: [{ host: "127.0.0.1", port: silent.address().port }],
+      host: "127.0.0.1",
+      upstreamTimeoutMs: 60_000,
+      maxForwardsPerClient: 4,
+      onQuery: (e) => events.push(e),
+    });
+    try {
+      const server = { host: "127.0.0.1", port: resolver.port };
+      for (const n of [1, 2, 3, 4]) void askDns(server, `q${n}.example.com`).catch(() => null);
+      while (reachedUpstream < 4) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(rcodeOf(await askDns(server, "q5.example.com"))).toBe(RCODE.SERVFAIL);
+      expect(events.map((e) => `${e.name} ${e.outcome}`)).toEqual(["q5.example.com busy"]);
+      expect(reachedUpstream).toBe(4);
+      // The registry's name needs no upstream, so it is still answered.
+      expect(addressesOf(await askDns(server, REGISTRY_NAME))).toEqual(["10.231.7.2"]);
+    } finally {
+      silent.close();
+    }
+  });
+
   it("answers over TCP too, and garbage with FORMERR while it keeps serving", async () => {
     const { events, server } = await start("none");
     const reply = await new Promise<dnsPacket.DecodedPacket>((resolve, reject) => {
@@ -92,7 +123,6 @@ describe("lab resolver on loopback, with an upstream stub of our own", () => {
     });
     expect(addressesOf(reply)).toEqual(["10.231.7.2"]);
 
-    const { createSocket } = await import("node:dgram");
     const raw = createSocket("udp4");
     const formerr = await new Promise<Buffer>((resolve) => {
       raw.on("message", (m) => resolve(m));

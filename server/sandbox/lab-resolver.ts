@@ -52,7 +52,7 @@ export interface QueryEvent {
   from: string;
   name: string;
   type: string;
-  outcome: Decision["kind"] | "malformed" | "upstream failed";
+  outcome: Decision["kind"] | "malformed" | "upstream failed" | "busy";
 }
 
 export interface Upstream {
@@ -70,6 +70,13 @@ export interface LabResolverOptions {
   port?: number;
   upstreamTimeoutMs?: number;
   onQuery?: (event: QueryEvent) => void;
+  /**
+   * Questions waiting on upstream at once, per client and in all: each holds a socket until its answer
+   * or timeout, so a sandbox flooding the resolver gets SERVFAIL instead of exhausting the lab's file
+   * descriptors or the other sandboxes' share.
+   */
+  maxForwards?: number;
+  maxForwardsPerClient?: number;
   /** Awaited with the IPv4 addresses of a forwarded answer before it is sent (the policy allows them first). */
   beforeForwardedAnswer?: (addresses: string[]) => Promise<void> | void;
 }
@@ -83,6 +90,7 @@ export interface LabResolver {
 const RCODE = { FORMERR: 1, SERVFAIL: 2, REFUSED: 5 } as const;
 /** A DNS message over TCP is at most 65535 bytes; a client holding a connection open gets this long. */
 const TCP_IDLE_MS = 10_000;
+const MAX_TCP_CONNECTIONS = 256;
 
 function hostUpstreams(): Upstream[] {
   return getServers().map((server) => {
@@ -180,6 +188,10 @@ export async function startLabResolver(opts: LabResolverOptions): Promise<LabRes
   const upstreams = opts.upstreams ?? hostUpstreams();
   const timeoutMs = opts.upstreamTimeoutMs ?? 3000;
   const onQuery = opts.onQuery ?? (() => {});
+  const maxForwards = opts.maxForwards ?? 256;
+  const maxPerClient = opts.maxForwardsPerClient ?? 32;
+  const forwarding = new Map<string, number>();
+  let forwardingTotal = 0;
 
   async function answer(raw: Buffer, from: string, transport: "udp" | "tcp"): Promise<Buffer> {
     let query: dnsPacket.DecodedPacket | undefined;
@@ -208,19 +220,36 @@ export async function startLabResolver(opts: LabResolverOptions): Promise<LabRes
         onQuery({ ...event, outcome: "registry" });
         return replyWith(query, raw, 0, [{ type: "A", name: question.name, ttl: 60, data: opts.policy.registryIp }]);
       case "forward":
-        for (const upstream of upstreams) {
-          try {
-            const reply = await (transport === "udp" ? askUdp : askTcp)(upstream, raw, query, timeoutMs);
-            await opts.beforeForwardedAnswer?.(addressesIn(reply));
-            onQuery({ ...event, outcome: "forward" });
-            return reply;
-          } catch {
-            // the next upstream, as a stub resolver would (also when the policy could not take the addresses)
-          }
+        if (forwardingTotal >= maxForwards || (forwarding.get(from) ?? 0) >= maxPerClient) {
+          onQuery({ ...event, outcome: "busy" });
+          return replyWith(query, raw, RCODE.SERVFAIL);
         }
-        onQuery({ ...event, outcome: "upstream failed" });
-        return replyWith(query, raw, RCODE.SERVFAIL);
+        forwardingTotal++;
+        forwarding.set(from, (forwarding.get(from) ?? 0) + 1);
+        try {
+          return await forward(raw, query, event, transport);
+        } finally {
+          forwardingTotal--;
+          const left = (forwarding.get(from) ?? 1) - 1;
+          if (left) forwarding.set(from, left);
+          else forwarding.delete(from);
+        }
     }
+  }
+
+  async function forward(raw: Buffer, query: dnsPacket.DecodedPacket, event: Omit<QueryEvent, "outcome">, transport: "udp" | "tcp"): Promise<Buffer> {
+    for (const upstream of upstreams) {
+      try {
+        const reply = await (transport === "udp" ? askUdp : askTcp)(upstream, raw, query, timeoutMs);
+        await opts.beforeForwardedAnswer?.(addressesIn(reply));
+        onQuery({ ...event, outcome: "forward" });
+        return reply;
+      } catch {
+        // the next upstream, as a stub resolver would (also when the policy could not take the addresses)
+      }
+    }
+    onQuery({ ...event, outcome: "upstream failed" });
+    return replyWith(query, raw, RCODE.SERVFAIL);
   }
 
   function udpSocket(): UdpSocket {
@@ -235,7 +264,7 @@ export async function startLabResolver(opts: LabResolverOptions): Promise<LabRes
 
   const connections = new Set<Socket>();
   function tcpServer(): TcpServer {
-    return createServer((socket) => {
+    const server = createServer((socket) => {
       connections.add(socket);
       socket.on("close", () => connections.delete(socket));
       socket.on("error", () => socket.destroy());
@@ -252,6 +281,8 @@ export async function startLabResolver(opts: LabResolverOptions): Promise<LabRes
         }
       });
     });
+    server.maxConnections = MAX_TCP_CONNECTIONS;
+    return server;
   }
 
   const { udp, tcp } = await bindBoth(udpSocket, tcpServer, host, opts.port ?? 0);
