@@ -29,7 +29,8 @@ register(
     ),
   import.meta.url,
 );
-const { createTerminalGateway } = await import("../server/terminal/terminal-gateway");
+const { createTerminalGateway, routeTerminals } = await import("../server/terminal/terminal-gateway");
+const { UpgradeRouter } = await import("../server/http/upgrade-router");
 const { TerminalHub } = await import("../server/terminal/terminal-hub");
 const { TerminalTestClient } = await import("../server/terminal/terminal-test-client");
 const { podmanSandboxes } = await import("../server/terminal/podman-sandboxes.test-support");
@@ -95,9 +96,7 @@ async function main(): Promise<void> {
     },
   });
   const server = http.createServer();
-  server.on("upgrade", (req, socket, head) => {
-    if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();
-  });
+  routeTerminals(new UpgradeRouter().attach(server), gateway);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const connect = (learner: string) =>

@@ -77,3 +77,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return result.data;
 }
+
+/** The lab's configuration from this process's environment: the one place that reads process.env. */
+export function configFromEnvironment(): Config {
+  return parseConfig(process.env);
+}

@@ -1,16 +1,22 @@
 import "server-only";
-import { createServer } from "node:http";
+import { EventEmitter } from "node:events";
+import { createServer, type Server } from "node:http";
 import next from "next";
-import { ConfigError, parseConfig } from "@/lib/config";
+import { ConfigError, configFromEnvironment } from "@/lib/config";
 import { PEER_HEADER } from "./auth/peer-header";
 import { ContentError } from "./content/course";
+import { serveHttp } from "./http/serve-http";
+import { UpgradeRouter } from "./http/upgrade-router";
 import { startLab } from "./lab";
 
-/** The process shell: validate the environment, start the lab runtime, serve Next and the terminal upgrades. */
+/** Next's own upgrade path in dev mode (hot reload); outside dev, an upgrade there is a 404 like any other. */
+const NEXT_DEV_HMR_PATH = "/_next/hmr";
+
+/** The process shell: validate the environment, start the lab runtime, serve Next and the upgrades through one router. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = parseConfig(process.env);
+    config = configFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -19,21 +25,22 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = next({ dev: config.LAYERLAB_DEV, hostname: "localhost", port: config.PORT });
+  // Given no server, Next's request handler adds its own `upgrade` listener to the server of the first request
+  // it sees; this stand-in, which never emits, keeps the upgrade router the server's only listener.
+  const nextUpgradeSink = new EventEmitter() as unknown as Server;
+  const app = next({ dev: config.LAYERLAB_DEV, hostname: "localhost", port: config.PORT, httpServer: nextUpgradeSink });
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => {
-    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
-    return handle(req, res);
-  });
-  const lab = await startLab(config, server);
-  if (config.LAYERLAB_DEV) {
-    const upgrade = app.getUpgradeHandler();
-    server.on("upgrade", (req, socket, head) => {
-      if (!req.url?.startsWith("/ws/")) void upgrade(req, socket, head);
-    });
-  }
+  const server = createServer(
+    serveHttp((req, res) => {
+      req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
+      return handle(req, res);
+    }),
+  );
+  const upgrades = new UpgradeRouter().attach(server);
+  if (config.LAYERLAB_DEV) upgrades.route(NEXT_DEV_HMR_PATH, app.getUpgradeHandler(), { deadline: false });
+  const lab = await startLab(config, upgrades);
 
   server.listen(config.PORT, config.HOST, () => {
     console.log(`layerlab ready on http://localhost:${config.PORT}`);

@@ -1,5 +1,4 @@
 import "server-only";
-import type { Server } from "node:http";
 import path from "node:path";
 import type { Config } from "@/lib/config";
 import { queueMessage } from "./admission/admission-queue";
@@ -9,9 +8,11 @@ import { checkLearnerStep } from "./checks/learner-checks";
 import { getCourse } from "./content/course";
 import { getDrills } from "./content/drills";
 import { migrateDatabase } from "./db/migrate";
+import { configureDatabase } from "./db/client";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
 import { publishToLearner } from "./events/learner-event-bus";
 import { HealthMonitor, labHealthChecks } from "./health/lab-health";
+import type { UpgradeRouter } from "./http/upgrade-router";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepSandboxNetwork } from "./sandbox/network-policy";
 import { createPodmanDriver } from "./sandbox/podman-driver";
@@ -33,7 +34,8 @@ export function describeProgress(progress: SandboxProgress): { phase: string; me
 }
 
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
-export async function startLab(config: Config, server: Server): Promise<{ stop(): Promise<void> }> {
+export async function startLab(config: Config, upgrades: UpgradeRouter): Promise<{ stop(): Promise<void> }> {
+  configureDatabase(config.DATABASE_URL);
   await migrateDatabase(config.DATABASE_URL);
   // A broken chapter or drill file stops the start with its file and field named, instead of failing a learner later.
   await getCourse();
@@ -84,7 +86,7 @@ export async function startLab(config: Config, server: Server): Promise<{ stop()
   );
   const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks, health };
   setRuntime(runtime);
-  const gateway = attachTerminalGateway(server, runtime);
+  const gateway = attachTerminalGateway(upgrades, runtime);
 
   return {
     async stop() {

@@ -3,8 +3,7 @@ import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { adminExists } from "../db/instructors";
 import { findWorkshop, type Workshop } from "../db/workshops";
-import { INSTRUCTOR_COOKIE, instructorFromToken, type InstructorIdentity } from "./instructor-session";
-import { cookieFromHeader } from "./cookie-header";
+import { INSTRUCTOR_COOKIE, instructorFromToken, instructorTokenFromCookieHeader, type InstructorIdentity } from "./instructor-session";
 import { assertSameOrigin, HttpError } from "./request-guard";
 
 export type { InstructorIdentity } from "./instructor-session";
@@ -15,7 +14,7 @@ export type { Workshop } from "../db/workshops";
  * request (read directly, so they also run outside Next's request scope, as in tests); pages pass nothing.
  */
 export async function currentInstructor(request?: Request): Promise<InstructorIdentity | null> {
-  if (request) return instructorFromToken(cookieFromHeader(request.headers.get("cookie"), INSTRUCTOR_COOKIE));
+  if (request) return instructorFromToken(instructorTokenFromCookieHeader(request.headers.get("cookie")));
   const store = await cookies();
   return instructorFromToken(store.get(INSTRUCTOR_COOKIE)?.value);
 }

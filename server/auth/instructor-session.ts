@@ -1,7 +1,8 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import type { InstructorRole } from "../db/instructors";
+import { clearedCookie, readCookie, sessionCookie } from "../http/cookies";
+import { hashToken, newSessionToken } from "./session-token";
 
 /** A separate cookie from the learner's: one browser can be both (an instructor trying their own room). */
 export const INSTRUCTOR_COOKIE = "layerlab_instructor";
@@ -15,13 +16,9 @@ export interface InstructorIdentity {
   role: InstructorRole;
 }
 
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 /** A new session: the browser gets an opaque token, the database only its hash. */
 export async function startInstructorSession(instructorId: string): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSessionToken();
   const expiresAt = new Date(Date.now() + INSTRUCTOR_SESSION_HOURS * 3600 * 1000);
   await db().instructorSession.create({ data: { tokenHash: hashToken(token), instructorId, expiresAt } });
   // Expired sessions of this instructor are of no use to anyone.
@@ -44,17 +41,16 @@ export async function endInstructorSession(token: string): Promise<void> {
   await db().instructorSession.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
-export function instructorSessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  return [
-    `${INSTRUCTOR_COOKIE}=${encodeURIComponent(token)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Expires=${expiresAt.toUTCString()}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+/** The instructor's session token from a raw Cookie header (routes given a Request, the terminal watch upgrade). */
+export function instructorTokenFromCookieHeader(cookieHeader: string | null | undefined): string | undefined {
+  return readCookie(cookieHeader, INSTRUCTOR_COOKIE);
 }
 
-export function clearedInstructorCookie(): string {
-  return `${INSTRUCTOR_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+/** Set-Cookie for a new instructor session; `secure` is config.LAYERLAB_SECURE_COOKIES. */
+export function instructorSessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  return sessionCookie(INSTRUCTOR_COOKIE, token, expiresAt, secure);
+}
+
+export function clearedInstructorCookie(secure: boolean): string {
+  return clearedCookie(INSTRUCTOR_COOKIE, secure);
 }

@@ -1,6 +1,8 @@
 import "server-only";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { db } from "../db/client";
+import { clearedCookie, readCookie, sessionCookie as serializeSessionCookie } from "../http/cookies";
+import { hashToken, newSessionToken } from "./session-token";
 
 export const SESSION_COOKIE = "layerlab_session";
 const SESSION_DAYS = 30;
@@ -10,13 +12,9 @@ export interface LearnerIdentity {
   displayName: string;
 }
 
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 /** Starts a learner without an account: a display name and an opaque session token (only its hash is stored). */
 export async function startLearnerSession(displayName: string): Promise<{ learner: LearnerIdentity; token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSessionToken();
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
   const learner = await db().learner.create({
     data: {
@@ -39,30 +37,25 @@ export async function learnerFromToken(token: string | undefined): Promise<Learn
   return session.learner;
 }
 
-export function tokenFromCookieHeader(cookieHeader: string | undefined | null): string | undefined {
-  if (!cookieHeader) return undefined;
-  for (const part of cookieHeader.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
+/** The session token in a raw Cookie header (the upgrade path, or a route given its Request). */
+export function sessionTokenFromCookieHeader(cookieHeader: string | undefined | null): string | undefined {
+  return readCookie(cookieHeader, SESSION_COOKIE);
 }
 
+/** The learner behind a raw Cookie header; a malformed cookie is nobody. */
 export function learnerFromCookieHeader(cookieHeader: string | undefined | null): Promise<LearnerIdentity | null> {
-  return learnerFromToken(tokenFromCookieHeader(cookieHeader));
+  return learnerFromToken(sessionTokenFromCookieHeader(cookieHeader));
 }
 
 export async function endLearnerSession(token: string): Promise<void> {
   await db().session.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
+/** Set-Cookie for a new learner session; `secure` is config.LAYERLAB_SECURE_COOKIES. */
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  return [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Expires=${expiresAt.toUTCString()}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  return serializeSessionCookie(SESSION_COOKIE, token, expiresAt, secure);
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return clearedCookie(SESSION_COOKIE, secure);
 }

@@ -1,6 +1,6 @@
 import "server-only";
+import { HttpError } from "../http/http-error";
 import { PEER_HEADER } from "./peer-header";
-import { HttpError } from "./request-guard";
 
 /**
  * In-memory token buckets: each key may spend `burst` attempts at once, and earns one back every
@@ -50,11 +50,11 @@ export class RateLimiter {
   }
 }
 
-/** Throws 429 with a sentence saying when to try again. */
+/** Throws 429 (code rate_limited, a Retry-After header) with a sentence saying when to try again. */
 export function enforceLimit(limiter: RateLimiter, key: string, what: string): void {
   if (limiter.take(key)) return;
   const seconds = Math.max(1, Math.ceil(limiter.retryAfterMs(key) / 1000));
-  throw new HttpError(429, `Too many ${what} from your network. Wait ${seconds} s and try again.`);
+  throw new HttpError(429, `Too many ${what} from your network. Wait ${seconds} s and try again.`, "rate_limited", { "retry-after": String(seconds) });
 }
 
 /** The address to count attempts against: the connection's peer, as the custom server saw it. */
@@ -68,6 +68,11 @@ export function clientAddress(request: Request): string {
  * and wrong codes are not: guessing a code is what the limit stops.
  */
 const LIMITS = {
+  /**
+   * New learner sessions (POST /api/session), per address: a burst of 60, then one more every 2 s (30 a
+   * minute). A room of 60 behind one NAT address all get in at once; a script gets 60, then 30 a minute.
+   */
+  session: { burst: 60, refillMs: 2_000 },
   /** Any join attempt, per address: a room of 200 behind one NAT still gets in within a couple of minutes. */
   join: { burst: 120, refillMs: 500 },
   /** Wrong or unusable codes, per address. */

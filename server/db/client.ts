@@ -2,17 +2,28 @@ import "server-only";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { DEFAULT_DATABASE_URL, dialectOf, sqliteFileFromUrl as fileFromUrl } from "./dialect";
+import { dialectOf, sqliteFileFromUrl as fileFromUrl } from "./dialect";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { PrismaClient } from "./generated/sqlite/client";
 
 export type { PrismaClient } from "./generated/sqlite/client";
 
-/** The one Prisma client. Kept on globalThis so Next's bundled route handlers and the custom server share it. */
-const globalForDb = globalThis as unknown as { layerlabDb?: { url: string; client: PrismaClient } };
+/**
+ * The configured database URL and its one Prisma client. Kept on globalThis so Next's bundled route handlers
+ * and the custom server share them.
+ */
+const globalForDb = globalThis as unknown as { layerlabDatabaseUrl?: string; layerlabDb?: { url: string; client: PrismaClient } };
+
+/** Points db() at the database of the validated config (startLab), or at a test's own database. */
+export function configureDatabase(url: string): void {
+  dialectOf(url);
+  globalForDb.layerlabDatabaseUrl = url;
+}
 
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const url = globalForDb.layerlabDatabaseUrl;
+  if (!url) throw new Error("the database is not configured: the lab's start (startLab) or a test calls configureDatabase first");
+  return url;
 }
 
 export function sqliteFileFromUrl(url: string): string {
@@ -30,7 +41,7 @@ function connect(url: string): PrismaClient {
 export function db(): PrismaClient {
   const url = databaseUrl();
   if (globalForDb.layerlabDb?.url !== url) {
-    // Only tests change DATABASE_URL while running (to run one suite against both databases).
+    // Only tests point the lab at another database while running (to run one suite against both databases).
     void globalForDb.layerlabDb?.client.$disconnect();
     globalForDb.layerlabDb = { url, client: connect(url) };
   }

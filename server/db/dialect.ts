@@ -1,8 +1,6 @@
 /** Which database a DATABASE_URL names: a SQLite file (the embedded default) or a PostgreSQL server. */
 export type Dialect = "sqlite" | "postgresql";
 
-export const DEFAULT_DATABASE_URL = "file:.data/layerlab.db";
-
 export function dialectOf(url: string): Dialect {
   if (url.startsWith("file:")) return "sqlite";
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgresql";

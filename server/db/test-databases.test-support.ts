@@ -54,7 +54,8 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
  */
 export async function useTestDatabase(dialect: Dialect): Promise<{ database: TestDatabase; release(): Promise<void> }> {
   const database = await createTestDatabase(dialect);
-  process.env.DATABASE_URL = database.url;
+  const { configureDatabase } = await import("./client");
+  configureDatabase(database.url);
   const { migrateDatabase } = await import("./migrate");
   await migrateDatabase(database.url);
   return {

@@ -1,12 +1,6 @@
 import "server-only";
 
-/** LAYERLAB_ORIGINS as a list: "https://lab.example.org, http://localhost:3000" → two origins. */
-export function parseAllowedOrigins(value: string): string[] {
-  return value
-    .split(",")
-    .map((o) => o.trim().replace(/\/+$/, ""))
-    .filter(Boolean);
-}
+export { parseAllowedOrigins } from "@/server/http/same-origin";
 
 /**
  * Browsers send Origin on every WebSocket handshake and pages cannot forge it, so this is what stops another site

@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CONTROL_MESSAGE_BYTES, TERMINAL_CLOSE } from "@/lib/terminal-protocol";
+import { MAX_CONTROL_MESSAGE_BYTES, TERMINAL_CLOSE, TERMINAL_PATH, TERMINAL_WATCH_PATH } from "@/lib/terminal-protocol";
 import { hostTmuxDriver } from "./host-tmux.test-support";
+import { UpgradeRouter, type UpgradeHandler } from "@/server/http/upgrade-router";
 import { createTerminalGateway, type TerminalGateway } from "./terminal-gateway";
 import { TerminalHub, type PromptEvent } from "./terminal-hub";
 import { TerminalTestClient, type TestClientOptions } from "./terminal-test-client";
@@ -55,9 +56,9 @@ function startLab(): void {
 beforeAll(async () => {
   startLab();
   server = http.createServer((_req, res) => res.end("ok"));
-  server.on("upgrade", (req, socket, head) => {
-    if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();
-  });
+  // To whichever gateway is current: the restart test replaces it.
+  const current: UpgradeHandler = (...args) => gateway.upgrade(...args);
+  new UpgradeRouter().attach(server).route(TERMINAL_PATH, current).route(TERMINAL_WATCH_PATH, current);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   url = `ws://127.0.0.1:${port}/ws/terminal`;
@@ -212,9 +213,8 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await expect(TerminalTestClient.connect({ url, cookie: "test_learner=ada" })).rejects.toThrow("HTTP 403");
   });
 
-  it("leaves other upgrade paths alone", () => {
-    const req = { url: "/_next/webpack-hmr", headers: {} } as http.IncomingMessage;
-    expect(gateway.handleUpgrade(req, null as never, Buffer.alloc(0))).toBe(false);
+  it("is reached only on its own paths: the upgrade router answers any other path 404", async () => {
+    await expect(TerminalTestClient.connect({ url: url.replace("/ws/terminal", "/_next/webpack-hmr"), origin, cookie: "test_learner=ada" })).rejects.toThrow("HTTP 404");
   });
 
   it("keeps learners apart: another learner's cookie reaches only their own shell", async () => {

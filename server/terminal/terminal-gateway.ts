@@ -1,9 +1,10 @@
 import "server-only";
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { MAX_FRAME_BYTES, TERMINAL_PATH, TERMINAL_WATCH_PATH, watchQuerySchema, type WatchQuery } from "@/lib/terminal-protocol";
 import { learnerFromCookieHeader } from "@/server/auth/learner-session";
+import { refuseUpgrade, type UpgradeHandler, type UpgradeRouter } from "@/server/http/upgrade-router";
 import type { LabRuntime } from "@/server/runtime";
 import { instructorMayWatch } from "@/server/workshop/watch-access";
 import { isAllowedOrigin, parseAllowedOrigins } from "./origin-policy";
@@ -12,8 +13,11 @@ import type { TerminalHub } from "./terminal-hub";
 import { WatchConnection } from "./terminal-watch";
 
 export interface TerminalGateway {
-  /** Handles `upgrade` for TERMINAL_PATH and TERMINAL_WATCH_PATH; returns false (touching nothing) for any other path. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /**
+   * The upgrade handler for TERMINAL_PATH and TERMINAL_WATCH_PATH (see routeTerminals): answers the request or
+   * hands its socket to a terminal, then settles. What it throws, the upgrade router answers with a 500.
+   */
+  upgrade: UpgradeHandler;
   /** Closes every terminal socket (clients reconnect to the next server); the shells stay in the sandboxes. */
   close(): void;
   /** What the open sockets hold: output sent but not yet shown by the browsers, and what sits in socket buffers. */
@@ -33,64 +37,32 @@ export interface GatewayDeps {
   connection?: Partial<ConnectionOptions>;
 }
 
-function refuse(socket: Duplex, status: 401 | 403 | 500, text: string): void {
-  if (!socket.writable) return void socket.destroy();
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-}
-
 export function createTerminalGateway(deps: GatewayDeps): TerminalGateway {
   const options = { ...DEFAULT_CONNECTION_OPTIONS, ...deps.connection };
   // perMessageDeflate off: terminal output is small and latency-bound, and zlib per socket costs memory.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const connections = new Set<TerminalConnection>();
 
-  function upgradeWatch(req: IncomingMessage, socket: Duplex, head: Buffer, search: string): void {
-    const params = new URLSearchParams(search);
+  async function upgradeWatch(req: IncomingMessage, socket: Duplex, head: Buffer, params: URLSearchParams): Promise<void> {
     const query = watchQuerySchema.safeParse({ workshop: params.get("workshop"), learner: params.get("learner") });
-    if (!query.success || !deps.authorizeWatch) return refuse(socket, 403, "Forbidden");
-    deps
-      .authorizeWatch(req, query.data)
-      .then((allowed) => {
-        // One answer for "not signed in", "not your workshop" and "not in it": nothing about other rooms leaks.
-        if (!allowed) return refuse(socket, 403, "Forbidden");
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          new WatchConnection(ws, query.data.learner, deps.hub, { maxBufferedBytes: options.watermarks.high * 8, pingEveryMs: options.pingEveryMs });
-        });
-      })
-      .catch((error) => {
-        console.error("terminal watch upgrade failed:", error);
-        refuse(socket, 500, "Internal Server Error");
-      });
+    // One answer for "not signed in", "not your workshop" and "not in it": nothing about other rooms leaks.
+    if (!query.success || !deps.authorizeWatch || !(await deps.authorizeWatch(req, query.data))) return refuseUpgrade(socket, 403);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      new WatchConnection(ws, query.data.learner, deps.hub, { maxBufferedBytes: options.watermarks.high * 8, pingEveryMs: options.pingEveryMs });
+    });
   }
 
   return {
-    handleUpgrade(req, socket, head) {
-      const [path, search] = (req.url ?? "").split("?");
-      if (path !== TERMINAL_PATH && path !== TERMINAL_WATCH_PATH) return false;
-      socket.on("error", () => socket.destroy());
-      if (!isAllowedOrigin(req.headers.origin, req.headers.host, deps.allowedOrigins)) {
-        refuse(socket, 403, "Forbidden");
-        return true;
-      }
-      if (path === TERMINAL_WATCH_PATH) {
-        upgradeWatch(req, socket, head, search ?? "");
-        return true;
-      }
-      deps
-        .authenticate(req)
-        .then((learner) => {
-          if (!learner) return refuse(socket, 401, "Unauthorized");
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            const connection = new TerminalConnection(ws, learner.id, deps.hub, options);
-            connections.add(connection);
-            ws.on("close", () => connections.delete(connection));
-          });
-        })
-        .catch((error) => {
-          console.error("terminal upgrade failed:", error);
-          refuse(socket, 500, "Internal Server Error");
-        });
-      return true;
+    async upgrade(req, socket, head, target) {
+      if (!isAllowedOrigin(req.headers.origin, req.headers.host, deps.allowedOrigins)) return refuseUpgrade(socket, 403);
+      if (target.path === TERMINAL_WATCH_PATH) return upgradeWatch(req, socket, head, target.query);
+      const learner = await deps.authenticate(req);
+      if (!learner) return refuseUpgrade(socket, 401);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const connection = new TerminalConnection(ws, learner.id, deps.hub, options);
+        connections.add(connection);
+        ws.on("close", () => connections.delete(connection));
+      });
     },
     close() {
       for (const ws of wss.clients) ws.close(1001, "server shutting down");
@@ -108,17 +80,22 @@ export function createTerminalGateway(deps: GatewayDeps): TerminalGateway {
   };
 }
 
+/** Registers the gateway on the lab's upgrade router for the terminal and the read-only watch. */
+export function routeTerminals(router: UpgradeRouter, gateway: TerminalGateway): void {
+  router.route(TERMINAL_PATH, gateway.upgrade).route(TERMINAL_WATCH_PATH, gateway.upgrade);
+}
+
 /**
- * Serves the browser terminals on `server`: WebSocket upgrades for TERMINAL_PATH, authenticated by the session
- * cookie and the Origin header. Other upgrade requests (Next's dev HMR) are left to their own handlers.
+ * Serves the browser terminals through the lab's upgrade router: WebSocket upgrades for TERMINAL_PATH (the
+ * learner's session cookie) and TERMINAL_WATCH_PATH (the owning instructor's), both behind the Origin check.
  */
-export function attachTerminalGateway(server: Server, runtime: LabRuntime): TerminalGateway {
+export function attachTerminalGateway(router: UpgradeRouter, runtime: LabRuntime): TerminalGateway {
   const gateway = createTerminalGateway({
     hub: runtime.terminals,
     allowedOrigins: parseAllowedOrigins(runtime.config.LAYERLAB_ORIGINS),
     authenticate: (req) => learnerFromCookieHeader(req.headers.cookie),
     authorizeWatch: (req, query) => instructorMayWatch(req.headers.cookie, query),
   });
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => gateway.handleUpgrade(req, socket, head));
+  routeTerminals(router, gateway);
   return gateway;
 }

@@ -13,12 +13,13 @@ import { parseConfig } from "@/lib/config";
  */
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "layerlab-terminal-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
 
 const { applyMigrations } = await import("../db/migrate");
-const { db } = await import("../db/client");
+const { configureDatabase, db } = await import("../db/client");
+configureDatabase(`file:${path.join(dir, "test.db")}`);
 const { startLearnerSession, SESSION_COOKIE } = await import("../auth/learner-session");
 const { attachTerminalGateway } = await import("./terminal-gateway");
+const { UpgradeRouter } = await import("../http/upgrade-router");
 const { TerminalHub } = await import("./terminal-hub");
 const { TerminalTestClient } = await import("./terminal-test-client");
 const { podmanSandboxes, SANDBOX_IMAGE } = await import("./podman-sandboxes.test-support");
@@ -51,7 +52,7 @@ function start(): void {
   hub.onPrompt((e) => prompts.push(e));
   const runtime = { config: parseConfig({}), driver: lab.driver, terminals: hub } as unknown as Parameters<typeof attachTerminalGateway>[1];
   server = http.createServer((_req, res) => res.end());
-  gateway = attachTerminalGateway(server, runtime);
+  gateway = attachTerminalGateway(new UpgradeRouter().attach(server), runtime);
 }
 
 async function listen(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
 import type { LearnerEvent } from "@/lib/learner-events";
 import type { RoomEvent } from "@/lib/workshop/room";
 import { TEST_DIALECTS, useTestDatabase } from "../db/test-databases.test-support";
@@ -83,7 +84,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({ sandboxes: { reset: async (learnerId: string) => void resets.push(learnerId) } } as never);
+    setRuntime({ config: parseConfig({}), sandboxes: { reset: async (learnerId: string) => void resets.push(learnerId) } } as never);
     await db().instructor.create({ data: { id: "inst", username: "inst", displayName: "Inst", role: "admin", passwordHash: "x" } });
     await db().instructor.create({ data: { id: "other", username: "other", displayName: "Other", role: "instructor", passwordHash: "x" } });
     workshopId = await addWorkshop("inst", "Room, \"the\" first");

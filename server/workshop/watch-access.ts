@@ -1,7 +1,6 @@
 import "server-only";
 import type { WatchQuery } from "@/lib/terminal-protocol";
-import { cookieFromHeader } from "../auth/cookie-header";
-import { INSTRUCTOR_COOKIE, instructorFromToken } from "../auth/instructor-session";
+import { instructorFromToken, instructorTokenFromCookieHeader } from "../auth/instructor-session";
 import { recordAudit } from "../db/audit";
 import { findWorkshop, isMember } from "../db/workshops";
 
@@ -11,7 +10,7 @@ import { findWorkshop, isMember } from "../db/workshops";
  * (The terminal gateway runs outside Next's request scope, hence the raw header.)
  */
 export async function instructorMayWatch(cookieHeader: string | undefined, query: WatchQuery): Promise<boolean> {
-  const instructor = await instructorFromToken(cookieFromHeader(cookieHeader, INSTRUCTOR_COOKIE));
+  const instructor = await instructorFromToken(instructorTokenFromCookieHeader(cookieHeader));
   if (!instructor) return false;
   const workshop = await findWorkshop(query.workshop);
   if (!workshop || workshop.ownerId !== instructor.id || !(await isMember(workshop.id, query.learner))) return false;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
 import type { LearnerEvent } from "@/lib/learner-events";
 import { TEST_DIALECTS, useTestDatabase } from "../db/test-databases.test-support";
 
@@ -59,7 +60,7 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({ sandboxes: { release: async (learnerId: string) => void released.push(learnerId) } } as never);
+    setRuntime({ config: parseConfig({}), sandboxes: { release: async (learnerId: string) => void released.push(learnerId) } } as never);
   });
   afterAll(() => release());
   beforeEach(() => resetLimiters());

@@ -1,10 +1,10 @@
 import { parseJsonBody } from "@/lib/validations/parse-body";
 import { joinSchema } from "@/lib/validations/workshop";
-import { secureCookies } from "@/server/auth/cookie-header";
 import { learnerFromCookieHeader, sessionCookie } from "@/server/auth/learner-session";
 import { clientAddress, enforceLimit, limiter } from "@/server/auth/rate-limit";
 import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
 import { joinWorkshop } from "@/server/workshop/joining";
+import { getRuntime } from "@/server/runtime";
 
 /** A learner joins a workshop with a name and its code; a new learner gets a session cookie. */
 export async function POST(request: Request): Promise<Response> {
@@ -19,7 +19,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     const learner = await learnerFromCookieHeader(request.headers.get("cookie"));
     const joined = await joinWorkshop({ ...body.data, address, learner });
-    const headers: HeadersInit = joined.session ? { "set-cookie": sessionCookie(joined.session.token, joined.session.expiresAt, secureCookies()) } : {};
+    const headers: HeadersInit = joined.session ? { "set-cookie": sessionCookie(joined.session.token, joined.session.expiresAt, getRuntime().config.LAYERLAB_SECURE_COOKIES) } : {};
     return Response.json(
       { workshop: { title: joined.workshop.title, chapterIds: joined.workshop.chapterIds }, learner: joined.learner },
       { status: 200, headers },

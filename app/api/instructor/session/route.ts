@@ -1,10 +1,10 @@
 import { loginSchema } from "@/lib/validations/instructor";
 import { parseJsonBody } from "@/lib/validations/parse-body";
-import { cookieFromHeader, secureCookies } from "@/server/auth/cookie-header";
 import { signIn } from "@/server/auth/instructor-accounts";
-import { clearedInstructorCookie, endInstructorSession, INSTRUCTOR_COOKIE, instructorSessionCookie } from "@/server/auth/instructor-session";
+import { clearedInstructorCookie, endInstructorSession, instructorSessionCookie, instructorTokenFromCookieHeader } from "@/server/auth/instructor-session";
 import { clientAddress } from "@/server/auth/rate-limit";
 import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
+import { getRuntime } from "@/server/runtime";
 
 /** Instructor sign-in. */
 export async function POST(request: Request): Promise<Response> {
@@ -13,7 +13,7 @@ export async function POST(request: Request): Promise<Response> {
     const body = await parseJsonBody(request, loginSchema);
     if (!body.ok) return Response.json({ error: body.error }, { status: 400 });
     const { instructor, token, expiresAt } = await signIn(body.data.username, body.data.password, clientAddress(request));
-    return Response.json({ instructor }, { headers: { "set-cookie": instructorSessionCookie(token, expiresAt, secureCookies()) } });
+    return Response.json({ instructor }, { headers: { "set-cookie": instructorSessionCookie(token, expiresAt, getRuntime().config.LAYERLAB_SECURE_COOKIES) } });
   });
 }
 
@@ -21,8 +21,8 @@ export async function POST(request: Request): Promise<Response> {
 export async function DELETE(request: Request): Promise<Response> {
   return jsonRoute(async () => {
     assertSameOrigin(request);
-    const token = cookieFromHeader(request.headers.get("cookie"), INSTRUCTOR_COOKIE);
+    const token = instructorTokenFromCookieHeader(request.headers.get("cookie"));
     if (token) await endInstructorSession(token);
-    return new Response(null, { status: 204, headers: { "set-cookie": clearedInstructorCookie() } });
+    return new Response(null, { status: 204, headers: { "set-cookie": clearedInstructorCookie(getRuntime().config.LAYERLAB_SECURE_COOKIES) } });
   });
 }

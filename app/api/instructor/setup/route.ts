@@ -1,9 +1,9 @@
 import { newInstructorSchema } from "@/lib/validations/instructor";
 import { parseJsonBody } from "@/lib/validations/parse-body";
-import { secureCookies } from "@/server/auth/cookie-header";
 import { setUpAdministrator } from "@/server/auth/instructor-accounts";
 import { instructorSessionCookie } from "@/server/auth/instructor-session";
 import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
+import { getRuntime } from "@/server/runtime";
 
 /** First run only: creates the administrator and signs them in. Once one exists, 409. */
 export async function POST(request: Request): Promise<Response> {
@@ -12,6 +12,6 @@ export async function POST(request: Request): Promise<Response> {
     const body = await parseJsonBody(request, newInstructorSchema);
     if (!body.ok) return Response.json({ error: body.error }, { status: 400 });
     const { instructor, token, expiresAt } = await setUpAdministrator(body.data);
-    return Response.json({ instructor }, { status: 201, headers: { "set-cookie": instructorSessionCookie(token, expiresAt, secureCookies()) } });
+    return Response.json({ instructor }, { status: 201, headers: { "set-cookie": instructorSessionCookie(token, expiresAt, getRuntime().config.LAYERLAB_SECURE_COOKIES) } });
   });
 }

@@ -8,6 +8,7 @@ import styles from "@/components/instructor/WorkshopAdmin.module.css";
 import { workshopForPage } from "@/server/auth/instructor-guard";
 import { getCourse } from "@/server/content/course";
 import { getDrills } from "@/server/content/drills";
+import { getRuntime } from "@/server/runtime";
 import { joinLink } from "@/server/workshop/join-link";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +18,7 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
   const { workshop } = await workshopForPage((await params).id);
   const [course, drills] = await Promise.all([getCourse(), getDrills()]);
   const drillTitles = new Map(drills.map((d) => [d.id, d.title]));
-  const { url, qrSvg } = await joinLink(workshop.joinCode);
+  const { url, qrSvg } = await joinLink(workshop.joinCode, getRuntime().config);
   const titles = new Map(course.chapters.map((c) => [c.id, c.title]));
 
   return (
