@@ -64,17 +64,22 @@ describe("sandbox limits", () => {
     expect(hostLatencyMs()).toBeLessThan(1000);
   });
 
-  it("fails with ENOSPC when the disk is full, and the host's disk gives only that much", async () => {
+  it("fails with ENOSPC when the disk is full, the host's disk gives only that much, and rm gives it back", async () => {
     const before = await victimDiskBytes();
-    const fill = await asLearner(driver, victim, "dd if=/dev/zero of=~/fill bs=1M count=400 status=none; echo rc=$?; df --output=pcent ~ | tail -1");
+    const fill = await asLearner(driver, victim, "dd if=/dev/zero of=~/fill bs=1M count=400 status=none; echo rc=$?; sync; df --output=pcent ~ | tail -1");
     expect(fill.stderr).toContain("No space left on device");
     expect(fill.stdout).toMatch(/rc=1\n\s*100%/);
     const after = await victimDiskBytes();
-    expect(after - before).toBeGreaterThan(0);
+    // Positive control for the reclaim below: the fill really took host space (most of the 256 MB disk).
+    expect(after - before).toBeGreaterThan(150 * 1024 * 1024);
     expect(after).toBeLessThan((victimLimits.diskMb + 64) * 1024 * 1024);
     // Docker's storage is on the same disk, so the learner's images count against it too.
     expect((await asLearner(driver, victim, "df --output=pcent ~/.local/share/docker | tail -1")).stdout).toMatch(/100%/);
     expect((await asLearner(driver, victim, "rm ~/fill && df --output=pcent ~ | tail -1")).stdout.trim()).not.toBe("100%");
+    // The disk is mounted with discard: the freed blocks are punched out of the sparse file at ext4's next
+    // journal commit. Polled up to a deadline (not timed); back near where it was (Docker may write a little).
+    const reclaimed = await pollUntil(victimDiskBytes, (bytes) => bytes - before < 16 * 1024 * 1024, 90_000);
+    expect(reclaimed - before).toBeLessThan(16 * 1024 * 1024);
   });
 
   it("has no other disk to fill: the root file system is read-only, scratch space is memory", async () => {
@@ -82,6 +87,23 @@ describe("sandbox limits", () => {
     expect(root.stderr).toContain("Read-only file system");
     const mounts = await driver.exec(victim, ["sh", "-c", "findmnt -rn -o TARGET,FSTYPE /tmp; findmnt -rn -o TARGET,FSTYPE /var/tmp"]);
     expect(mounts.stdout).toBe("/tmp tmpfs\n/var/tmp tmpfs\n");
+  });
+
+  it("bounds /tmp well under the memory limit: filling it ends in ENOSPC and the sandbox and Docker keep answering", async () => {
+    const memory = await sandboxCgroup(victim, "memory");
+    const oomKillsBefore = oomKills(await readFile(`${memory}/memory.oom_control`, "utf8"));
+    // Positive control: /tmp is writable scratch.
+    expect((await asLearner(driver, victim, "echo hi > /tmp/small && cat /tmp/small && rm /tmp/small")).stdout).toBe("hi\n");
+    const fill = await asLearner(driver, victim, "dd if=/dev/zero of=/tmp/fill bs=1M status=none; echo rc=$?; df -m --output=size /tmp | tail -1");
+    expect(fill.stderr).toContain("No space left on device");
+    const [, rc, sizeMb] = /rc=(\d+)\n\s*(\d+)/.exec(fill.stdout) ?? [];
+    expect(rc).toBe("1");
+    expect(Number(sizeMb)).toBeLessThanOrEqual(victimLimits.memoryMb / 4);
+    // With /tmp full: podman exec, the learner's shell and Docker still answer, and nothing was OOM-killed.
+    expect((await driver.exec(victim, ["echo", "alive"], { timeoutMs: 20_000 })).stdout).toBe("alive\n");
+    expect((await asLearner(driver, victim, "docker info --format '{{.ServerVersion}}'")).exitCode).toBe(0);
+    expect(oomKills(await readFile(`${memory}/memory.oom_control`, "utf8"))).toBe(oomKillsBefore);
+    expect((await asLearner(driver, victim, "rm /tmp/fill && echo hi > /tmp/small && cat /tmp/small")).stdout).toBe("hi\n");
   });
 
   it("keeps a fork bomb inside its pids limit while the other sandbox and the host keep working", async () => {
@@ -99,6 +121,20 @@ describe("sandbox limits", () => {
     expect(alive.stdout).toBe("alive\n");
   });
 });
+
+function oomKills(oomControl: string): number {
+  return Number(/^oom_kill (\d+)/m.exec(oomControl)?.[1] ?? NaN);
+}
+
+/** Reads `read` every 500 ms until `done` holds or `deadlineMs` passes; returns the last value (the caller asserts on it). */
+async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 /** Kills the sandbox's shell processes from the host until the bomb is gone (forks fail at the limit, so this converges). */
 async function killLearnerProcesses(pidsCgroup: string): Promise<void> {

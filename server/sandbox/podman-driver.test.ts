@@ -38,6 +38,8 @@ describe("podmanCreateArgs", () => {
 
   it("keeps the root file system read-only and the home on its own disk", () => {
     expect(args).toContain("--read-only");
+    // Memory-backed scratch, sized well under the memory limit (2048 MB): together at most 7/16 of it.
+    expect(valueOf(args, "--tmpfs")).toEqual(["/tmp:rw,nosuid,nodev,size=512m", "/var/tmp:rw,nosuid,nodev,size=256m", "/run:rw,nosuid,nodev,size=128m"]);
     expect(valueOf(args, "--mount")).toEqual(["type=bind,src=/var/lib/layerlab/disks/layerlab-abc,dst=/home/learner"]);
   });
 

@@ -71,8 +71,9 @@ export function podmanCreateArgs(p: {
     "--device", "/dev/net/tun",
     "--cap-add", "SYS_ADMIN,NET_ADMIN,NET_RAW,MKNOD,SYS_RESOURCE",
     // Only the home disk is persistent and writable: the root file system is read-only, and /tmp,
-    // /var/tmp and /run are tmpfs, which the memory limit bounds. So no path fills the host's disk.
+    // /var/tmp and /run are tmpfs. So no path fills the host's disk.
     "--read-only",
+    ...scratchTmpfsArgs(p.limits.memoryMb),
     "--memory", `${p.limits.memoryMb}m`,
     // Equal to --memory: no swap, so a memory hog meets the OOM killer instead of thrashing the host.
     "--memory-swap", `${p.limits.memoryMb}m`,
@@ -88,6 +89,26 @@ export function podmanCreateArgs(p: {
   // The image's own command (layerlab-sandbox-init) prepares the home and starts Docker in the background.
   args.push(p.image);
   return args;
+}
+
+/**
+ * Sizes of the sandbox's memory-backed scratch mounts, in MB. tmpfs pages are charged to the sandbox's
+ * memory limit, and podman's default (half the host's RAM) let a learner fill /tmp until tmux and every
+ * `podman exec` were OOM-killed. Sized as fractions of the memory limit (/tmp 1/4, /var/tmp 1/8, /run
+ * 1/16, plus podman's 64 MB /dev/shm), all of them full still leave over half the limit to the shell,
+ * tmux and Docker; filling one ends in ENOSPC there. Big scratch belongs on the home disk.
+ */
+export function scratchTmpfsSizesMb(memoryMb: number): Record<"/tmp" | "/var/tmp" | "/run", number> {
+  return {
+    "/tmp": Math.max(16, Math.floor(memoryMb / 4)),
+    "/var/tmp": Math.max(8, Math.floor(memoryMb / 8)),
+    "/run": Math.max(8, Math.floor(memoryMb / 16)),
+  };
+}
+
+function scratchTmpfsArgs(memoryMb: number): string[] {
+  // No mode: podman copies the image's directory (its mode and, for /run, its contents) into the tmpfs, as it did unsized.
+  return Object.entries(scratchTmpfsSizesMb(memoryMb)).flatMap(([target, mb]) => ["--tmpfs", `${target}:rw,nosuid,nodev,size=${mb}m`]);
 }
 
 /** Arguments of `podman exec` (without the leading "exec"); wraps the command in `timeout` when one is asked for. */
