@@ -44,6 +44,11 @@ export const configSchema = z.object({
   LAYERLAB_SANDBOX_CPUS: z.coerce.number().positive().default(1),
   LAYERLAB_SANDBOX_PIDS: z.coerce.number().int().positive().default(2048),
   LAYERLAB_SANDBOX_DISK_MB: megabytes.default(10240),
+  /**
+   * Minutes a sandbox may burn its whole CPU share while its learner types nothing before it is throttled (until
+   * they type again). At least 1: terminal input reaches the lab at most every 30 s.
+   */
+  LAYERLAB_RUNAWAY_MIN: z.coerce.number().min(1).default(5),
 
   /**
    * Admission: how many sandboxes the lab runs at once follows from the host (memory, CPU, disk; see

@@ -16,6 +16,7 @@ import type { UpgradeRouter } from "./http/upgrade-router";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepSandboxNetwork } from "./sandbox/network-policy";
 import { createPodmanDriver } from "./sandbox/podman-driver";
+import { RunawayWatchdog } from "./sandbox/runaway-watchdog";
 import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
@@ -62,11 +63,21 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
       },
       touch: (learnerId) => {
         sandboxes.touch(learnerId);
+        watchdog.noteInput(learnerId);
         // Typing is the room view's "last active".
         noteLearnerActivity(learnerId);
       },
     },
   });
+
+  // Throttles a sandbox burning its CPU with nobody typing, stops fork bombs, and says so in the learner's terminal.
+  const assignments = createDatabaseSandboxStore();
+  const watchdog = new RunawayWatchdog({
+    windowMs: config.LAYERLAB_RUNAWAY_MIN * 60_000,
+    assignments: async () => (await assignments.list()).map(({ learnerId, sandboxId }) => ({ learnerId, sandboxId })),
+    notify: (learnerId, line) => terminals.notice(learnerId, line),
+  });
+  watchdog.start();
 
   const checks = new CheckScheduler({
     run: (learnerId, step, trigger) =>
@@ -92,6 +103,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
     async stop() {
       await policy.stop();
       gateway.close();
+      await watchdog.stop();
       await terminals.closeAll();
       await sandboxes.shutdown();
     },

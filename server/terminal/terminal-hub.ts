@@ -111,6 +111,18 @@ export class TerminalHub {
     Promise.resolve(this.deps.sandboxes.touch(learnerId)).catch(() => {});
   }
 
+  /**
+   * Writes one line from the lab (not the shell: e.g. why the sandbox was slowed down) into the learner's open tabs,
+   * on a line of its own and marked as the lab's. False when no tab is attached.
+   */
+  notice(learnerId: string, text: string): boolean {
+    const session = this.learners.get(learnerId)?.session;
+    if (!session || session.ended) return false;
+    // No control characters from the text: it must not be able to move the cursor or change the terminal's modes.
+    session.notice(Buffer.from(`\r\n\x1b[1;33m[layerlab]\x1b[0m ${text.replace(/[\x00-\x1f\x7f]/g, " ")}\r\n`));
+    return true;
+  }
+
   /** Called each time a learner's shell returns to a prompt; returns an unsubscribe function. */
   onPrompt(listener: (event: PromptEvent) => void): () => void {
     this.promptListeners.add(listener);

@@ -233,6 +233,11 @@ export class TerminalSession {
     else this.pty.resume();
   }
 
+  /** A line from the lab itself (not the shell) for every viewer; kept in the replay like output, so a resuming tab gets it too. */
+  notice(data: Uint8Array): void {
+    if (!this.endedFlag) this.emit(data);
+  }
+
   /** Detaches the lab from tmux; the shell keeps running in the sandbox. */
   close(): void {
     if (this.endedFlag || this.closing) return;
