@@ -40,7 +40,8 @@ const buildCache: Check<SpecOf<"build-cache">> = {
   run: async (spec, sandbox) => {
     const context = sandbox.path(spec.context);
     const dockerfile = sandbox.path(spec.dockerfile);
-    const copy = `/tmp/${sandbox.scratchName()}`;
+    // On the home disk, not in /tmp: /tmp is memory, charged to the sandbox's limit and sized at a quarter of it.
+    const copy = sandbox.path(`~/.cache/layerlab-checks/${sandbox.scratchName()}`);
     // A Dockerfile inside the context is read from the copy too, so both builds see the same file.
     const copiedDockerfile = dockerfile.startsWith(`${context}/`) ? `${copy}/${dockerfile.slice(context.length + 1)}` : dockerfile;
     try {
