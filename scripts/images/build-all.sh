@@ -104,7 +104,8 @@ build_arch() {
   args+=(--change "LABEL layerlab.recipe=$hash")
   [ -n "$ver" ] && args+=(--change "LABEL layerlab.version=$ver")
   args+=(--change "LABEL org.opencontainers.image.source=layerlab scripts/images/$name")
-  podman image rm -f "$ref" >/dev/null 2>&1 || true
+  # No `podman image rm -f` first: it would remove every running sandbox made from the old image. The
+  # import takes the name over; the old image stays for the sandboxes that use it, and is pruned once none does.
   ll_quiet podman import -q "${args[@]}" "$tar" "$ref" || ll_die "$name: podman import of $tar failed"
   rm -f "$tar" "$tar.version"
   ll_log "$name: $arch built in $((SECONDS - t0))s -> $ref ($(human_size "$(podman image inspect "$ref" --format '{{.Size}}')")${ver:+, version $ver})"
@@ -292,4 +293,6 @@ for name in "${selected[@]}"; do
   ll_log "$name: ok ($IMAGE${ver:+ $ver})"
 done
 rm -rf "${LL_SCRATCH:?}"/*.tar 2>/dev/null || true
+# Images a rebuild left without a name; one that a sandbox still runs from stays (prune skips images in use).
+[ "$built_any" = 1 ] && { podman image prune -f >/dev/null 2>&1 || true; }
 ll_log "all done in $((SECONDS - ll_t0))s"

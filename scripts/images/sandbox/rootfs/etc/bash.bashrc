@@ -40,6 +40,8 @@ __layerlab_prompt() {
   __layerlab_osc "D;$ec"
   __layerlab_osc "A"
   history -a
+  # The learner's engine collects unused layers only when asked (see /usr/local/bin/containerd).
+  ( layerlab-engine-gc >/dev/null 2>&1 & )
   return $ec
 }
 case "${PROMPT_COMMAND-}" in
