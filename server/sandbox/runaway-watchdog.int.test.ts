@@ -102,7 +102,7 @@ describe("runaway watchdog on a real sandbox", () => {
     await until("the throttle", quota, (q) => q !== 100_000);
     expect(await quota()).toBe(10_000);
     await until("the notice", () => screen, (s) => s.includes("slowed it down"));
-    expect(screen).toMatch(/\[layerlab\].*used all of its CPU for 20 seconds while nobody typed here.*Type anything in this terminal/);
+    expect(screen).toMatch(/\[layerlab\].*kept all of its CPU busy for 20 seconds while nobody typed here.*Type anything in this terminal/);
 
     type("\x15");
     await until("the throttle to lift", quota, (q) => q === 100_000);
@@ -114,7 +114,7 @@ describe("runaway watchdog on a real sandbox", () => {
     const eventsBefore = await cgroupFile("pids", "pids.events");
     type(":(){ :|:& };:\r");
     await until("the fork-bomb notice", () => screen, (s) => s.includes("hit its process limit"));
-    expect(screen).toContain(`Your sandbox hit its process limit (${PIDS}): a program was starting processes without end, like a fork bomb.`);
+    expect(screen).toContain(`Your sandbox hit its process limit (${PIDS}): a program was starting processes without end, like a fork bomb. The lab stopped`);
     // It really was a bomb held by the limit: forks failed at pids.max.
     expect(Number(/^max (\d+)/m.exec(await cgroupFile("pids", "pids.events"))?.[1])).toBeGreaterThan(Number(/^max (\d+)/m.exec(eventsBefore)?.[1]));
 
@@ -123,5 +123,13 @@ describe("runaway watchdog on a real sandbox", () => {
     expect((await driver.exec(sandbox, ["echo", "alive"], { timeoutMs: 30_000 })).stdout).toBe("alive\n");
     type("echo back-$((40+2))\r");
     await until("the shell's answer", () => screen, (s) => s.includes("back-42"));
+  });
+
+  it("lets a restart drop the throttle, as the notice says (the restarted sandbox gets a fresh cgroup)", async () => {
+    await driver.exec(sandbox, ["sh", "-c", "nohup timeout 600 sh -c 'while :; do :; done' >/dev/null 2>&1 &"]);
+    await until("the throttle", quota, (q) => q === 10_000);
+    expect((await runHostCommand("podman", ["restart", "--time", "0", sandbox])).exitCode).toBe(0);
+    expect(await quota()).toBe(100_000);
+    await until("the watchdog to see the restart", () => watchdog.status(sandbox), (s) => s?.throttled === false);
   });
 });

@@ -143,22 +143,24 @@ export class RunawayWatchdog {
         await this.setQuota(w, Math.max(1000, Math.round(w.periodUs * this.throttleCpus)));
         this.opts.notify(
           w.learnerId,
-          `Your sandbox has used all of its CPU for ${duration(this.policy.windowMs)} while nobody typed here, so the lab slowed it down to share the machine fairly. ` +
+          `Your sandbox has kept all of its CPU busy for ${duration(this.policy.windowMs)} while nobody typed here, so the lab slowed it down to share the machine fairly. ` +
             `Type anything in this terminal and it runs at full speed again (restarting your sandbox does too).`,
         );
       } else if (action.type === "lift") {
         await this.setQuota(w, w.quotaUs);
         this.opts.notify(w.learnerId, "Your sandbox runs at full speed again.");
       } else {
+        // Killed first, so the notice comes after the bomb's last "fork: retry" lines rather than among them.
+        const killed = await killTerminalPrograms(w.cgroupPath);
         if (action.notify) {
           this.opts.notify(
             w.learnerId,
             `Your sandbox hit its process limit (${sample.pidsMax}): a program was starting processes without end, like a fork bomb. ` +
-              `The lab stopped the programs started from your terminal; your files are safe. ` +
-              `If the terminal doesn't answer, press Ctrl-C; if it still doesn't, restart your sandbox.`,
+              (killed > 0
+                ? "The lab stopped the programs started from your terminal; your files are safe. If the terminal doesn't answer, press Ctrl-C; if it still doesn't, restart your sandbox."
+                : "Press Ctrl-C; if the terminal doesn't answer, restart your sandbox (your files are kept)."),
           );
         }
-        const killed = await killTerminalPrograms(w.cgroupPath);
         this.log(`${id} was at its process limit (${sample.pidsCurrent}/${sample.pidsMax}): killed ${killed} processes started from its terminal`);
       }
     }
