@@ -105,6 +105,22 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await client.close();
   });
 
+  it("says in one line what to do when Docker's engine fails in a way the lab knows, and only then", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    // The typed command line must not itself hold the error: %s puts the words together only in the output.
+    client.type("printf 'ERROR: failed to prepare extraction %s \"extract-1 sha256:aa\": parent snapshot sha256:bb does not exist: not found\\n' snapshot; echo done-one\r");
+    await client.waitForText("done-one\r\n");
+    await client.waitForText(/\[layerlab\].*known race in Docker's engine.*run the same build again/);
+    // Control: a build error of the learner's own gets no advice.
+    const before = client.text.length;
+    client.type("printf 'ERROR: failed to %s: process did not complete successfully: exit code: 1\\n' solve; echo done-two\r");
+    // Until the prompt's mark after it: a notice would have come before that.
+    await client.waitForText(/done-two\r\n[\s\S]*133;A/, 15_000, before);
+    expect(client.text.slice(before)).not.toContain("[layerlab]");
+    await client.close();
+  });
+
   it("resumes a dropped connection exactly where it was, including output made while away", async () => {
     const first = await connect("ada");
     await ready(first);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { SandboxDriver } from "@/server/sandbox/driver";
 import type { StreamPosition } from "@/lib/terminal-protocol";
-import { TerminalSession, type AttachInfo, type DetachReason, type SessionOptions, type TerminalViewer } from "./terminal-session";
+import { labNotice, TerminalSession, type AttachInfo, type DetachReason, type SessionOptions, type TerminalViewer } from "./terminal-session";
 
 export interface SandboxProgress {
   phase: string;
@@ -118,8 +118,7 @@ export class TerminalHub {
   notice(learnerId: string, text: string): boolean {
     const session = this.learners.get(learnerId)?.session;
     if (!session || session.ended) return false;
-    // No control characters from the text: it must not be able to move the cursor or change the terminal's modes.
-    session.notice(Buffer.from(`\r\n\x1b[1;33m[layerlab]\x1b[0m ${text.replace(/[\x00-\x1f\x7f]/g, " ")}\r\n`));
+    session.notice(labNotice(text));
     return true;
   }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import * as pty from "node-pty";
 import type { PtyCommand } from "@/server/sandbox/driver";
+import { EngineFailureScanner } from "@/lib/engine-failures";
 import { PromptTracker, ShellMarkScanner } from "@/lib/shell-integration";
 import type { StreamPosition } from "@/lib/terminal-protocol";
 import { ReplayBuffer } from "./replay-buffer";
@@ -64,6 +65,14 @@ export interface SessionOptions {
 type Reply = { ok: boolean; lines: Uint8Array[] };
 
 /**
+ * One line from the lab itself (not the shell), on a line of its own and marked as the lab's. Control characters
+ * are dropped from the text: it must not be able to move the cursor or change the terminal's modes.
+ */
+export function labNotice(text: string): Buffer {
+  return Buffer.from(`\r\n\x1b[1;33m[layerlab]\x1b[0m ${text.replace(/[\x00-\x1f\x7f]/g, " ")}\r\n`);
+}
+
+/**
  * One learner's shell as the lab holds it: a tmux control-mode client (`podman exec -it … tmux -CC new-session
  * -A -s main`) on a node-pty. tmux keeps the shell in the sandbox; this object is only the lab's attachment to it,
  * so closing it (or the server dying) loses nothing the learner can see.
@@ -79,6 +88,7 @@ export class TerminalSession {
   private readonly buffer: ReplayBuffer;
   private readonly marks = new ShellMarkScanner();
   private readonly prompts = new PromptTracker();
+  private readonly engineFailures = new EngineFailureScanner();
   private readonly replies: ((reply: Reply) => void)[] = [];
   private readonly viewers = new Set<TerminalViewer>();
   private readonly attaching = new Set<TerminalViewer>();
@@ -264,8 +274,13 @@ export class TerminalSession {
     switch (event.type) {
       case "output": {
         if (event.pane !== this.pane) return;
-        for (const prompt of this.prompts.take(this.marks.push(event.data))) this.onPrompt(prompt.exitCode);
+        const prompts = this.prompts.take(this.marks.push(event.data));
+        const failures = this.engineFailures.push(event.data);
         this.emit(event.data);
+        // A known failure of Docker's engine (not the learner's doing) gets one line on what to do, right below it.
+        for (const failure of failures) this.notice(labNotice(failure.advice));
+        if (prompts.length) this.engineFailures.commandFinished();
+        for (const prompt of prompts) this.onPrompt(prompt.exitCode);
         return;
       }
       case "result":
