@@ -9,6 +9,8 @@ import { serveHttp } from "./http/serve-http";
 import { UpgradeRouter } from "./http/upgrade-router";
 import { startLab } from "./lab";
 
+const HEADERS_TIMEOUT_MS = 10_000;
+
 /** Next's own upgrade path in dev mode (hot reload); outside dev, an upgrade there is a 404 like any other. */
 const NEXT_DEV_HMR_PATH = "/_next/hmr";
 
@@ -33,6 +35,9 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer(
+    // A client that never finishes its request headers (a slowloris, a half-open socket) is answered 408 and closed
+    // within HEADERS_TIMEOUT_MS plus one check interval, whether it asks for an upgrade or not.
+    { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 2_000 },
     serveHttp((req, res) => {
       req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
       return handle(req, res);

@@ -168,6 +168,20 @@ describe("the HTTP edge of a real lab server", () => {
     expect(closeWaitSockets(lab.pid, lab.port)).toBe(0);
   });
 
+  it("a client that never finishes its request headers is closed by the server (408), upgrade or not", async () => {
+    const baseline = await steadyFds(lab.pid);
+    const partial = [
+      "GET /api/health HTTP/1.1\r\nHost: x\r\n",
+      `GET ${TERMINAL_PATH} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`,
+      "GE",
+    ];
+    // The server's headers timeout is 10 s, checked every 2 s: 60 s is a deadline, not a measurement.
+    const results = await Promise.all(partial.map((bytes) => rawExchange(lab.port, bytes, { deadlineMs: 60_000 })));
+    for (const result of results) expect(result.closedByServer).toBe(true);
+    expect(results[0].status).toBe(408);
+    expect(await settle(() => openFds(lab.pid), baseline)).toBeLessThanOrEqual(baseline);
+  });
+
   it("new sessions: a room of 60 behind one address gets in, the 61st is refused with 429 and Retry-After, others still get in", async () => {
     // Its own loopback address: one NAT'd room, apart from the requests of the other tests.
     const room = "127.0.0.77";
