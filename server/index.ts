@@ -6,7 +6,7 @@ import { ConfigError, configFromEnvironment } from "@/lib/config";
 import { PEER_HEADER } from "./auth/peer-header";
 import { ContentError } from "./content/course";
 import { serveHttp } from "./http/serve-http";
-import { UpgradeRouter } from "./http/upgrade-router";
+import { refuseUpgrade, UpgradeRouter } from "./http/upgrade-router";
 import { startLab } from "./lab";
 
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -27,10 +27,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  // Given no server, Next's request handler adds its own `upgrade` listener to the server of the first request
-  // it sees; this stand-in, which never emits, keeps the upgrade router the server's only listener.
-  const nextUpgradeSink = new EventEmitter() as unknown as Server;
-  const app = next({ dev: config.LAYERLAB_DEV, hostname: "localhost", port: config.PORT, httpServer: nextUpgradeSink });
+  // Next's request handler adds its own `upgrade` listener to the `httpServer` it is given (else to the server of the
+  // first request it sees). It gets this stand-in, so the upgrade router stays the real server's only listener and
+  // hands Next nothing but its dev HMR path.
+  const nextUpgrades = new EventEmitter();
+  const app = next({ dev: config.LAYERLAB_DEV, hostname: "localhost", port: config.PORT, httpServer: nextUpgrades as unknown as Server });
   const handle = app.getRequestHandler();
   await app.prepare();
 
@@ -44,7 +45,16 @@ async function main(): Promise<void> {
     }),
   );
   const upgrades = new UpgradeRouter().attach(server);
-  if (config.LAYERLAB_DEV) upgrades.route(NEXT_DEV_HMR_PATH, app.getUpgradeHandler(), { deadline: false });
+  if (config.LAYERLAB_DEV) {
+    upgrades.route(
+      NEXT_DEV_HMR_PATH,
+      (req, socket, head) => {
+        // Next attaches its listener at its first request; a page is always loaded before its HMR socket.
+        if (!nextUpgrades.emit("upgrade", req, socket, head)) refuseUpgrade(socket, 503);
+      },
+      { deadline: false },
+    );
+  }
   const lab = await startLab(config, upgrades);
 
   server.listen(config.PORT, config.HOST, () => {
