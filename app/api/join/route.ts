@@ -4,6 +4,7 @@ import { learnerFromCookieHeader, sessionCookie } from "@/server/auth/learner-se
 import { clientAddress, enforceLimit, limiter } from "@/server/auth/rate-limit";
 import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
 import { joinWorkshop } from "@/server/workshop/joining";
+import { errorResponse } from "@/server/http/http-error";
 import { getRuntime } from "@/server/runtime";
 
 /** A learner joins a workshop with a name and its code; a new learner gets a session cookie. */
@@ -15,7 +16,7 @@ export async function POST(request: Request): Promise<Response> {
     if (!body.ok) {
       // A malformed code is a guess too.
       enforceLimit(limiter("join"), address, "join attempts");
-      return Response.json({ error: body.error }, { status: 400 });
+      return errorResponse(400, body.error);
     }
     const learner = await learnerFromCookieHeader(request.headers.get("cookie"));
     const joined = await joinWorkshop({ ...body.data, address, learner });

@@ -4,6 +4,7 @@ import { signIn } from "@/server/auth/instructor-accounts";
 import { clearedInstructorCookie, endInstructorSession, instructorSessionCookie, instructorTokenFromCookieHeader } from "@/server/auth/instructor-session";
 import { clientAddress } from "@/server/auth/rate-limit";
 import { assertSameOrigin, jsonRoute } from "@/server/auth/request-guard";
+import { errorResponse } from "@/server/http/http-error";
 import { getRuntime } from "@/server/runtime";
 
 /** Instructor sign-in. */
@@ -11,7 +12,7 @@ export async function POST(request: Request): Promise<Response> {
   return jsonRoute(async () => {
     assertSameOrigin(request);
     const body = await parseJsonBody(request, loginSchema);
-    if (!body.ok) return Response.json({ error: body.error }, { status: 400 });
+    if (!body.ok) return errorResponse(400, body.error);
     const { instructor, token, expiresAt } = await signIn(body.data.username, body.data.password, clientAddress(request));
     return Response.json({ instructor }, { headers: { "set-cookie": instructorSessionCookie(token, expiresAt, getRuntime().config.LAYERLAB_SECURE_COOKIES) } });
   });
