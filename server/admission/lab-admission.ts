@@ -18,8 +18,8 @@ export const SANDBOX_START_LIMIT: BucketRule = { burst: 90, refillMs: 2_000 };
 
 /** Host readings are reused this long: a burst of starts (or of queue checks) reads the host once. */
 const READINGS_TTL_MS = 2_000;
-/** Workshops' seats change when one starts, ends or is created: a few seconds late is fine. */
-const SEATS_TTL_MS = 5_000;
+/** Workshops' seats change when one starts, ends or someone joins: a place freed by an ending workshop waits at most this long. */
+const SEATS_TTL_MS = 2_000;
 
 export interface LabAdmission extends AdmissionPolicy {
   /** The capacity as last computed (null before the first reading). */

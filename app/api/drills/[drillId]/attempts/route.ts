@@ -1,6 +1,7 @@
 import { startDrillBodySchema } from "@/lib/drills/drill-api";
 import { newSeed } from "@/lib/drills/variant";
 import { parseJsonBody } from "@/lib/validations/parse-body";
+import { clientAddress } from "@/server/auth/rate-limit";
 import { HttpError, jsonRoute, requireLearner } from "@/server/auth/request-guard";
 import { drillVariant } from "@/server/content/drills";
 import { createDrillAttempt } from "@/server/db/drill-attempts";
@@ -21,7 +22,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ dri
     const body = await parseJsonBody(request, startDrillBodySchema);
     if (!body.ok) throw new HttpError(400, body.error);
     const { driver, sandboxes } = getRuntime();
-    const sandbox = await sandboxes.acquire(learner.id);
+    // A start counts against the address's limit; a learner who leaves while the lab is full leaves the line.
+    const sandbox = await sandboxes.acquire(learner.id, undefined, { address: clientAddress(request), signal: request.signal });
     const seed = newSeed();
     const variant = drillVariant(drill, seed);
     await resetDrillWorkspace({ driver, sandboxId: sandbox.sandboxId, workdir: drill.workdir }, variant);
