@@ -19,7 +19,7 @@ export function StartProgress({ start, onRetry }: { start: Exclude<ChapterStart,
     // The lab is full: the position is the whole story, and the start goes on by itself when a place frees.
     return (
       <div className="lab-editor-start lab-editor-queued" aria-live="polite" data-testid="lab-full">
-        <strong>The lab is full</strong>
+        <strong>Waiting for a sandbox</strong>
         <p>{start.message}</p>
       </div>
     );
