@@ -65,7 +65,7 @@ describe("health report", () => {
     expect(httpStatusOf(first)).toBe(503);
     await new Promise((r) => setTimeout(r, 0));
     clock.now += 10_000;
-    expect((await monitor.report()).parts.registry.message).toMatch(/restarted by the lab lately, next try in 110 s$/);
+    expect((await monitor.report()).parts.registry.message).toMatch(/; restarted by the lab; next try in 110 s$/);
     expect(calls.repairs).toBe(1);
     clock.now += 120_000;
     await monitor.report();

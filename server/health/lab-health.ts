@@ -90,7 +90,7 @@ export class HealthMonitor {
     if (!repair) return "";
     if (this.repairing) return "; the lab is restarting it";
     const wait = this.lastRepairAt + REGISTRY_REPAIR_EVERY_MS - this.now();
-    if (wait > 0) return `; ${this.lastRepair || "restarted"} lately, next try in ${Math.ceil(wait / 1000)} s`;
+    if (wait > 0) return `; ${this.lastRepair || "the lab is restarting it"}; next try in ${Math.ceil(wait / 1000)} s`;
     this.lastRepairAt = this.now();
     this.repairing = repair()
       .then(
@@ -131,14 +131,16 @@ export function labHealthChecks(
     admission: deps.admission,
     async repairRegistry() {
       // As scripts/images/build-all.sh keeps it: a stopped container is started; one running without answering
-      // (its processes gone after the host was starved) is restarted. Each command is killed after 30 s.
+      // (hung, or its processes gone after the host was starved) is restarted. Each command is killed after 30 s.
       const state = await runHostCommand("podman", ["container", "inspect", "--format", "{{.State.Status}}", container], { killAfterMs: 30_000 });
       if (state.exitCode !== 0) throw new Error(`no container ${container}; run: bash scripts/images/build-all.sh registry`);
-      const running = state.stdout.toString("utf8").trim() === "running";
-      const result = await runHostCommand("podman", running ? ["restart", "-t", "2", container] : ["start", container], { killAfterMs: 30_000 });
+      const status = state.stdout.toString("utf8").trim();
+      const [verb, args] =
+        status === "running" ? ["restarted", ["restart", "-t", "2", container]] : status === "paused" ? ["unpaused", ["unpause", container]] : ["started", ["start", container]];
+      const result = await runHostCommand("podman", args, { killAfterMs: 30_000 });
       if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `podman exited ${result.exitCode}`);
-      console.error(`layerlab health: the lab registry did not answer; ${running ? "restarted" : "started"} container ${container}`);
-      return `${running ? "restarted" : "started"} by the lab at ${new Date().toISOString().slice(11, 19)} UTC`;
+      console.error(`layerlab health: the lab registry did not answer; ${verb} container ${container} (was ${status})`);
+      return `${verb} by the lab at ${new Date().toISOString().slice(11, 19)} UTC`;
     },
   };
 }
