@@ -20,7 +20,7 @@ export function configureDatabase(url: string): void {
   globalForDb.layerlabDatabaseUrl = url;
 }
 
-export function databaseUrl(): string {
+function databaseUrl(): string {
   const url = globalForDb.layerlabDatabaseUrl;
   if (!url) throw new Error("the database is not configured: the lab's start (startLab) or a test calls configureDatabase first");
   return url;
