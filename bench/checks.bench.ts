@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startBenchRun } from "./lib/bench-record";
 import { chromium, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
@@ -143,6 +144,7 @@ async function typeLine(page: Page, line: string, beforeEnter?: () => Promise<vo
 const checkItems = (page: Page) => page.locator(".check-list > li");
 
 async function main(): Promise<void> {
+  const bench = startBenchRun("checks");
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -252,9 +254,9 @@ async function main(): Promise<void> {
         "to the MutationObserver callback that sees every .check-list > li at data-status=passed. Split at the server-sent 'checking' and 'verdict' events as the page receives them. " +
         "server_check_run: the server's own CheckRun.durationMs for those runs. podman_exec_*: 20 sequential driver.exec calls as the learner on the same sandbox, outside any check run; docker_image_inspect_timed_inside_sandbox: the same docker command timed by bash inside the sandbox (no podman exec).",
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (other engineers' tests share this machine)`,
-      measuredAt: new Date().toISOString(),
     };
-    fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2) + "\n");
+    const { method, ...figures } = result;
+    bench.finish(figures, method);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await browser.close();

@@ -9,9 +9,9 @@
  * Writes bench/results/sandbox.json. Cleans up every sandbox it made, also on failure.
  */
 import "./lib/server-code";
+import { startBenchRun } from "./lib/bench-record";
 import { randomBytes } from "node:crypto";
-import { readFile, readdir, writeFile, mkdir } from "node:fs/promises";
-import path from "node:path";
+import { readFile, readdir } from "node:fs/promises";
 
 const { parseConfig } = await import("@/lib/config");
 const { createPodmanDriver } = await import("../server/sandbox/podman-driver");
@@ -155,6 +155,7 @@ async function cleanup(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const bench = startBenchRun("sandbox");
   const image = await runHostCommand("podman", ["image", "exists", config.LAYERLAB_SANDBOX_IMAGE]);
   if (image.exitCode !== 0) throw new Error(`${config.LAYERLAB_SANDBOX_IMAGE} is missing: npm run images`);
   console.log(`sandbox bench: ${RUNS} runs each, ${IDLE_SANDBOXES} idle sandboxes, limits ${JSON.stringify(limits)}`);
@@ -219,7 +220,6 @@ async function main(): Promise<void> {
       `host MemAvailable drop ${round(hostDropMb)} MB, ${round(correctedDropMb)} MB after taking out the other processes' growth (${round(othersGrowth)} MB)`,
   );
   console.log(`idle sandboxes that fit in ${round(memTotalMb / 1024, 1)} GB: ${fit} = (${round(memTotalMb)} MB - ${RESERVE_MB} MB reserve) / ${round(costMb)} MB`);
-  const load = (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
 
   const results = {
     warm_p50_ms: round(percentile(warmMs, 50)),
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     cold_p95_ms: round(percentile(coldMs, 95)),
     idle_rss_mb: round(cgroupMb),
     idle_sandboxes_fit: fit,
-    runs: RUNS,
+    runs_per_case: RUNS,
     idle_sandboxes_measured: ids.length,
     idle_anon_mb: round(mean(memory.map((m) => m.anonMb))),
     idle_process_rss_sum_mb: round(mean(memory.map((m) => m.procRssMb))),
@@ -247,13 +247,9 @@ async function main(): Promise<void> {
         "mean cgroup v1 memory.usage_in_bytes of each sandbox 60 s after Docker answered (anon + page cache charged to it). The per-process RSS sum counts the shared dockerd/containerd text pages again in every sandbox and overstates; PSS splits them; the host MemAvailable drop is what the machine really gave.",
       idle_sandboxes_fit: `floor((MemTotal - ${RESERVE_MB} MB reserve for OS, lab server, database, page cache) / per-sandbox cost), cost = max(cgroup usage + conmon PSS, host MemAvailable drop per sandbox corrected for the anon growth of all other processes, since other work ran on this machine meanwhile). Extrapolated linearly from ${ids.length} idle sandboxes. Memory only: the /24 sandbox subnet caps one network at 252 sandboxes (253 addresses minus gateway and registry), the containers: subuid range (100M / 200k) at 500.`,
     },
-    load_average_at_end: load,
-    measured_at: new Date().toISOString(),
   };
-  const out = path.resolve(import.meta.dirname, "results/sandbox.json");
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify(results, null, 2) + "\n");
-  console.log(`wrote ${out}`);
+  const { method, ...figures } = results;
+  bench.finish(figures, method);
 }
 
 try {

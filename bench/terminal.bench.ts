@@ -11,11 +11,10 @@
  *   npx tsx bench/terminal.bench.ts            (LEARNERS=20 KEYS=100 to change the sizes)
  */
 import { register } from "node:module";
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
-import path from "node:path";
+import { startBenchRun } from "./lib/bench-record";
 
 // Server modules begin with `import "server-only"`, which throws outside Next's server bundles; as in
 // server/register.mjs, it resolves to its empty module here. Server modules are imported after this, below.
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
     console.log(`  waiting ${SETTLE_MS / 1000} s for Docker in the sandboxes to settle…`);
     await sleep(SETTLE_MS);
 
-    const loadBefore = os.loadavg()[0];
+    const bench = startBenchRun("terminal");
     // Warm-up, not counted.
     await typeAndTime(clients[0]);
 
@@ -141,15 +140,9 @@ async function main(): Promise<void> {
         `one key at a time per learner, next key ${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms after the echo; ` +
         `${LEARNERS} learners each in their own sandbox (rootless Docker running in each), all typing at once for the ${LEARNERS}-terminal figures`,
       machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-      // Other work on the machine shows in the figures; this says how busy it was (1-minute load average).
-      load_before: Number(loadBefore.toFixed(1)),
-      load_after: Number(os.loadavg()[0].toFixed(1)),
-      measuredAt: new Date().toISOString(),
     };
-    const out = path.resolve(import.meta.dirname, "results/terminal.json");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
-    console.log(`wrote ${out}`);
+    const { method, ...figures } = result;
+    bench.finish(figures, method);
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     gateway.close();

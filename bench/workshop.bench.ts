@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startBenchRun } from "./lib/bench-record";
 import { chromium } from "@playwright/test";
 import { roomEventSchema } from "../lib/workshop/room";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
@@ -168,6 +169,7 @@ async function screenshotDashboard(cookie: string, workshopId: string): Promise<
 }
 
 async function main(): Promise<void> {
+  const bench = startBenchRun("workshop");
   const server = await startServer();
   const abort = new AbortController();
   const learners: Learner[] = [];
@@ -298,9 +300,9 @@ async function main(): Promise<void> {
         "server_rss_mb: peak VmRSS of the lab server process, sampled every 2 s; server_cpu_pct: its own user+system time over the window, in % of one core (the machine has " +
         `${os.cpus().length}); server_children_cpu_pct: the podman exec processes it ran and reaped (terminals and checks), same unit.`,
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (other engineers' work shares this machine)`,
-      measuredAt: new Date().toISOString(),
     };
-    fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2) + "\n");
+    const { method, ...figures } = result;
+    bench.finish(figures, method);
     console.log(JSON.stringify(result, null, 2));
     await screenshotDashboard(instructorCookie, workshop.id).catch((error) => console.error("dashboard screenshot failed:", error));
   } finally {
