@@ -22,6 +22,13 @@ function checks(over: Partial<HealthChecks> = {}) {
   return { c, calls };
 }
 
+/** The report after any round under way has finished (a poll itself answers with the last report at once). */
+async function settled(monitor: HealthMonitor) {
+  await monitor.report();
+  await new Promise((r) => setTimeout(r, 0));
+  return monitor.report();
+}
+
 describe("health report", () => {
   it("says 200 with every part up, each with a message", async () => {
     const report = await new HealthMonitor(checks().c).report();
@@ -51,8 +58,22 @@ describe("health report", () => {
     await monitor.report();
     expect(calls.database).toBe(1);
     clock.now += 2_000;
-    await monitor.report();
+    await Promise.all(Array.from({ length: 500 }, () => monitor.report()));
     expect(calls.database).toBe(2);
+  });
+
+  it("answers a poll at once with the last report while a slow round of checks runs", async () => {
+    const clock = { now: 0 };
+    let slow = false;
+    let finish = () => {};
+    const monitor = new HealthMonitor(checks({ sandboxRuntime: () => (slow ? new Promise<void>((r) => (finish = r)) : Promise.resolve()) }).c, () => clock.now);
+    const first = await monitor.report();
+    slow = true;
+    clock.now += 4_000;
+    expect(await monitor.report()).toBe(first);
+    finish();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await monitor.report()).not.toBe(first);
   });
 
   it("restarts a registry that does not answer, at most once every two minutes", async () => {
@@ -65,15 +86,15 @@ describe("health report", () => {
     expect(httpStatusOf(first)).toBe(503);
     await new Promise((r) => setTimeout(r, 0));
     clock.now += 10_000;
-    expect((await monitor.report()).parts.registry.message).toMatch(/; restarted by the lab; next try in 110 s$/);
+    expect((await settled(monitor)).parts.registry.message).toMatch(/; restarted by the lab; next try in 110 s$/);
     expect(calls.repairs).toBe(1);
     clock.now += 120_000;
-    await monitor.report();
+    await settled(monitor);
     expect(calls.repairs).toBe(2);
     await new Promise((r) => setTimeout(r, 0));
     up = true;
     clock.now += 10_000;
-    const back = await monitor.report();
+    const back = await settled(monitor);
     expect(back.parts.registry).toEqual({ status: "ok", message: "answers (restarted by the lab)" });
     expect(httpStatusOf(back)).toBe(200);
   });

@@ -48,9 +48,14 @@ async function probe(check: () => Promise<unknown>, what: string, okMessage: str
   }
 }
 
-/** Checks every part the lab depends on, briefly cached, and repairs the registry by itself (bounded). */
+/**
+ * Checks every part the lab depends on, briefly cached, and repairs the registry by itself (bounded). Once a
+ * report exists, a poll never waits for checks: it gets the last report while at most one round refreshes it
+ * (on a starved host podman alone can take seconds, and a monitor's poll must still be answered at once).
+ */
 export class HealthMonitor {
-  private current: { at: number; report: Promise<HealthReport> } | undefined;
+  private last: { at: number; report: HealthReport } | undefined;
+  private refreshing: Promise<HealthReport> | undefined;
   private lastRepairAt = -Infinity;
   private repairing: Promise<void> | undefined;
   /** The outcome of the last repair, shown in the registry's message. */
@@ -62,8 +67,14 @@ export class HealthMonitor {
   ) {}
 
   report(): Promise<HealthReport> {
-    if (!this.current || this.now() - this.current.at > REPORT_TTL_MS) this.current = { at: this.now(), report: this.check() };
-    return this.current.report;
+    if (this.last && this.now() - this.last.at <= REPORT_TTL_MS) return Promise.resolve(this.last.report);
+    this.refreshing ??= this.check()
+      .then((report) => {
+        this.last = { at: this.now(), report };
+        return report;
+      })
+      .finally(() => (this.refreshing = undefined));
+    return this.last ? Promise.resolve(this.last.report) : this.refreshing;
   }
 
   private async check(): Promise<HealthReport> {
@@ -99,8 +110,8 @@ export class HealthMonitor {
       )
       .finally(() => {
         this.repairing = undefined;
-        // The next poll sees the outcome rather than the cached failure.
-        this.current = undefined;
+        // The next poll starts a round that sees the outcome, rather than keeping the failure for the TTL.
+        if (this.last) this.last.at = -Infinity;
       });
     return "; the lab is restarting it";
   }

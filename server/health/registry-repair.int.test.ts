@@ -76,9 +76,11 @@ describe("registry repair", () => {
 
   it("restarts a registry that runs but no longer answers (its process stopped)", async () => {
     await until(answers, "the registry up from the test before");
-    const pid = (await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Pid}}", container])).stdout.toString("utf8").trim();
-    process.kill(Number(pid), "SIGSTOP");
-    expect(await answers()).toBe(false);
+    const pid = Number((await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Pid}}", container])).stdout.toString("utf8").trim());
+    expect(pid).toBeGreaterThan(1);
+    process.kill(pid, "SIGSTOP");
+    // The stop reaches every thread of the process asynchronously: wait until it has.
+    await until(async () => !(await answers()), "the stopped registry to stop answering");
     const health = monitor();
     expect((await health.report()).parts.registry.message).toMatch(/; the lab is restarting it$/);
     await until(answers, "the registry to be restarted by the health check");
