@@ -64,6 +64,13 @@ export const configSchema = z.object({
   LAYERLAB_MEMORY_OVERCOMMIT: z.coerce.number().min(0.1).max(100).default(1),
   /** Sandboxes' CPU limits may add up to this many times the host's cores: a learner's shell is idle most of the time. */
   LAYERLAB_CPU_OVERCOMMIT: z.coerce.number().min(0.1).max(100).default(8),
+  /**
+   * Days a learner's kept home (files, Docker's images and build cache, snapshotted when their sandbox expired
+   * or their workshop ended) waits for their next visit. 0: homes are not kept.
+   */
+  LAYERLAB_SNAPSHOT_RETENTION_DAYS: z.coerce.number().min(0).default(14),
+  /** Largest kept home per learner, compressed; a larger one keeps the files without Docker's storage. */
+  LAYERLAB_SNAPSHOT_MAX_MB: megabytes.default(3072),
   /** The lab registry's podman container, restarted by the lab when it stops answering (scripts/lib/common.sh names it). */
   LAYERLAB_REGISTRY_CONTAINER: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "a podman container name").default("layerlab-registry"),
 });

@@ -23,8 +23,9 @@ ll_require_root
 # arch-test lets mmdebstrap verify it can run arm64 binaries; catatonit is podman's --init;
 # apache2-utils (htpasswd) makes the lab registry's push password.
 # postgresql: the tests run the data layer against it too (scripts/postgres-for-tests.sh).
+# zstd compresses the kept homes of expired sandboxes (server/sandbox/home-archive.ts).
 HOST_PACKAGES=(
-  podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables nftables kmod e2fsprogs util-linux
+  podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables nftables kmod e2fsprogs util-linux zstd
   catatonit qemu-user-static binfmt-support arch-test mmdebstrap debian-archive-keyring
   ca-certificates curl apache2-utils tmux jq chromium
   postgresql

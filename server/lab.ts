@@ -15,6 +15,7 @@ import { HealthMonitor, labHealthChecks } from "./health/lab-health";
 import type { UpgradeRouter } from "./http/upgrade-router";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepSandboxNetwork } from "./sandbox/network-policy";
+import { labHomeSnapshots } from "./sandbox/home-snapshots";
 import { createPodmanDriver } from "./sandbox/podman-driver";
 import { RunawayWatchdog } from "./sandbox/runaway-watchdog";
 import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
@@ -25,13 +26,15 @@ import { noteLearnerActivity } from "./workshop/room-feed";
 const PROGRESS_TEXT: Record<Exclude<SandboxProgress["phase"], "queued">, { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
   "starting Docker": { message: "Starting Docker in your sandbox…", percent: 70 },
+  "restoring your work": { message: "Restoring your files and images from your last visit…", percent: 80 },
   ready: { message: "Your sandbox is ready.", percent: 100 },
 };
 
 /** Progress as the browser shows it: a sentence and how far along. */
 export function describeProgress(progress: SandboxProgress): { phase: string; message: string; percent: number } {
   if (progress.phase === "queued") return { phase: progress.phase, message: queueMessage(progress.position ?? 1), percent: 0 };
-  return { phase: progress.phase, ...PROGRESS_TEXT[progress.phase] };
+  const text = PROGRESS_TEXT[progress.phase];
+  return { phase: progress.phase, ...text, ...(progress.note ? { message: `${text.message.replace(/…$/, "")}: ${progress.note}…` } : {}) };
 }
 
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
@@ -51,7 +54,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   });
   const policy = await keepSandboxNetwork({ instance: config.LAYERLAB_INSTANCE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
   const admission = createLabAdmission(config);
-  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission });
+  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, homes: labHomeSnapshots(config, path.resolve(config.LAYERLAB_DATA_DIR, "disks")) });
   await sandboxes.start();
 
   const terminals = new TerminalHub({

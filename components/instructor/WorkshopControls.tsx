@@ -18,6 +18,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [keepWork, setKeepWork] = useState(true);
   const base = `/api/instructor/workshops/${workshop.id}`;
 
   async function act<T>(url: string, body: unknown, onDone: (data: T) => string) {
@@ -79,14 +80,19 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
       </form>
       <div>
         <h2>Finish</h2>
+        <label className={styles.keepWork}>
+          <input type="checkbox" name="keepWork" checked={keepWork} disabled={busy || workshop.ended} onChange={(e) => setKeepWork(e.target.checked)} /> Keep each
+          learner&apos;s files and images for their next visit
+        </label>
         <button
           type="button"
           className={styles.danger}
           disabled={busy || workshop.ended}
           onClick={() => {
-            if (!window.confirm("End the workshop? Nobody can join any more, and every learner's sandbox is removed (their progress stays).")) return;
-            void act<{ released: number; failed: number }>(`${base}/end`, undefined, (d) =>
-              `Workshop ended; ${d.released} sandbox${d.released === 1 ? "" : "es"} released${d.failed ? `, ${d.failed} could not be (see the server log)` : ""}.`,
+            const work = keepWork ? "their files and images are kept for their next visit" : "their files and images are deleted";
+            if (!window.confirm(`End the workshop? Nobody can join any more, and every learner's sandbox is removed: ${work} (their progress stays).`)) return;
+            void act<{ released: number; failed: number }>(`${base}/end`, { keepWork }, (d) =>
+              `Workshop ended; ${d.released} sandbox${d.released === 1 ? "" : "es"} released${keepWork ? " with their work kept" : ""}${d.failed ? `, ${d.failed} could not be (see the server log)` : ""}.`,
             );
           }}
         >

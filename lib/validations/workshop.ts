@@ -51,6 +51,11 @@ export const chapterLockSchema = z.object({
   locked: z.boolean({ error: "Say whether the chapter is locked (true or false)." }),
 });
 
+/** Ending a workshop: keep each member's sandbox home (restored at their next visit) or delete it with the sandbox. */
+export const endWorkshopSchema = z.object({
+  keepWork: z.boolean({ error: "Say whether the learners' work is kept (true or false)." }),
+});
+
 export const broadcastSchema = z.object({
   text: z.string({ error: "Enter a message." }).trim().min(1, "Enter a message.").max(500, "A message has at most 500 characters."),
 });

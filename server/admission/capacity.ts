@@ -25,6 +25,12 @@ export interface HostReadings {
   disk: { totalBytes: number; freeBytes: number };
   /** The sandbox disk files found: how many, and how much more they may still take (apparent size − allocated). */
   sandboxDisks: { count: number; growthBytes: number };
+  /**
+   * Kept homes of expired sandboxes (server/sandbox/home-snapshots.ts). Their bytes are already out of the
+   * free space; they are read to be reported, and the snapshot store itself never writes into the reserve
+   * or the disks' growth.
+   */
+  snapshots?: { count: number; bytes: number };
 }
 
 export type CapacityLimit = "memory" | "cpu" | "disk" | "max";
@@ -40,6 +46,8 @@ export interface Capacity {
   diskReserveBytes: number;
   /** What the sandboxes' sparse disks may still take from the free space. */
   diskCommittedBytes: number;
+  /** What kept homes take (already out of the free space). */
+  snapshotBytes: number;
 }
 
 export function capacityRules(config: Config): CapacityRules {
@@ -82,7 +90,17 @@ export function labCapacity(readings: HostReadings, rules: CapacityRules, sandbo
   ];
   if (rules.maxSandboxes > 0) limits.push(["max", rules.maxSandboxes]);
   const [limitedBy, places] = limits.reduce((least, next) => (next[1] < least[1] ? next : least));
-  return { places, limitedBy, byMemory, byCpu, byDisk, diskFreeBytes: readings.disk.freeBytes, diskReserveBytes: reserve, diskCommittedBytes: committed };
+  return {
+    places,
+    limitedBy,
+    byMemory,
+    byCpu,
+    byDisk,
+    diskFreeBytes: readings.disk.freeBytes,
+    diskReserveBytes: reserve,
+    diskCommittedBytes: committed,
+    snapshotBytes: readings.snapshots?.bytes ?? 0,
+  };
 }
 
 /** The capacity in a sentence, for the health endpoint and the log. */
@@ -91,7 +109,7 @@ export function describeCapacity(c: Capacity): string {
   const why: Record<CapacityLimit, string> = {
     memory: "memory",
     cpu: "CPU",
-    disk: `disk (${gb(c.diskFreeBytes)} free, ${gb(c.diskReserveBytes)} kept in reserve, ${gb(c.diskCommittedBytes)} promised to sandbox disks)`,
+    disk: `disk (${gb(c.diskFreeBytes)} free, ${gb(c.diskReserveBytes)} kept in reserve, ${gb(c.diskCommittedBytes)} promised to sandbox disks, ${gb(c.snapshotBytes)} taken by kept homes)`,
     max: "LAYERLAB_MAX_SANDBOXES",
   };
   return `room for ${c.places} sandbox${c.places === 1 ? "" : "es"}, limited by ${why[c.limitedBy]}`;

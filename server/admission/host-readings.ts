@@ -39,8 +39,22 @@ export async function sandboxDiskGrowth(diskDir: string): Promise<{ count: numbe
   return { count, growthBytes };
 }
 
+/** The kept homes' archives in `dir` (server/sandbox/home-snapshots.ts): how many, and the bytes they take. */
+export async function snapshotUsage(dir: string): Promise<{ count: number; bytes: number }> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let count = 0;
+  let bytes = 0;
+  for (const name of names) {
+    const s = await stat(path.join(dir, name)).catch(() => null);
+    if (!s?.isFile()) continue;
+    count++;
+    bytes += s.blocks * 512;
+  }
+  return { count, bytes };
+}
+
 /** Everything the capacity arithmetic needs, read from the host now. */
 export async function readHost(dataDir: string, diskDir: string): Promise<HostReadings> {
-  const [mem, disk, sandboxDisks] = await Promise.all([memTotalMb(), diskSpace(dataDir), sandboxDiskGrowth(diskDir)]);
-  return { memTotalMb: mem, cpuCount: availableParallelism(), disk, sandboxDisks };
+  const [mem, disk, sandboxDisks, snapshots] = await Promise.all([memTotalMb(), diskSpace(dataDir), sandboxDiskGrowth(diskDir), snapshotUsage(path.join(dataDir, "snapshots"))]);
+  return { memTotalMb: mem, cpuCount: availableParallelism(), disk, sandboxDisks, snapshots };
 }

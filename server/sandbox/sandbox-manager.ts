@@ -3,16 +3,19 @@ import type { Config } from "@/lib/config";
 import { admitFromQueue, poolRoom, positionOf } from "@/server/admission/admission-queue";
 import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
 import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
+import type { HomeKeeper } from "./home-snapshots";
 import type { SandboxStore } from "./sandbox-store";
 
 /** What the UI shows while a learner waits for their sandbox ("queued": the lab is full, they wait in line). */
-export type SandboxPhase = "queued" | "starting sandbox" | "starting Docker" | "ready";
+export type SandboxPhase = "queued" | "starting sandbox" | "starting Docker" | "restoring your work" | "ready";
 
 export interface SandboxProgress {
   phase: SandboxPhase;
   sandboxId?: string;
   /** With "queued": 1-based place in line. */
   position?: number;
+  /** With "restoring your work": what of the learner's kept home could not be kept, in their words. */
+  note?: string;
 }
 
 /**
@@ -135,6 +138,8 @@ export interface SandboxManagerOptions {
   maxLifetimeMs: number;
   /** Limits how many sandboxes run and who gets a place; none: no limit. */
   admission?: AdmissionPolicy;
+  /** Keeps a learner's home when their sandbox expires and restores it into their next one; none: homes go with sandboxes. */
+  homes?: HomeKeeper;
   /** How often the queue looks for a freed place besides releases (capacity follows the disk). Default 5 s. */
   queueCheckMs?: number;
   /** A learner whose every waiting page went away keeps their place in line this long (a reload). Default 20 s. */
@@ -395,9 +400,12 @@ export class SandboxManager {
     });
   }
 
-  /** The learner is done: their sandbox is destroyed. */
-  release(learnerId: string): Promise<void> {
-    return this.forLearner(learnerId, () => this.dropLocked(learnerId));
+  /**
+   * The learner is done: their sandbox is destroyed. `home`: "keep" snapshots their home first (restored on
+   * their next visit), "discard" also deletes a snapshot kept earlier.
+   */
+  release(learnerId: string, home?: "keep" | "discard"): Promise<void> {
+    return this.forLearner(learnerId, () => this.dropLocked(learnerId, false, home));
   }
 
   /** One reaping pass, plus a health check of the pool (the timer runs it every reapIntervalMs, default a minute). */
@@ -422,7 +430,8 @@ export class SandboxManager {
         if (!a || a.sandboxId !== sandboxId) return;
         // Decide again: the learner may have come back while earlier sandboxes were being reaped.
         const again = planReaping([{ sandboxId, learnerId, createdAt: a.createdAt, running: a.running, lastActiveAt: a.lastActiveAt }], this.now(), this.opts);
-        if (again.destroy.length) await this.dropLocked(learnerId);
+        // Expired: the learner's home is kept, and their next visit gets it back.
+        if (again.destroy.length) await this.dropLocked(learnerId, false, "keep");
         else if (again.stop.length) {
           await this.driver.stop(sandboxId).catch((error) => {
             if (!(error instanceof SandboxUnavailableError)) throw error;
@@ -432,6 +441,7 @@ export class SandboxManager {
       }).catch((error) => this.log(`reaping ${sandboxId} of ${learnerId} failed`, error));
     }
     await this.checkPool();
+    await this.opts.homes?.sweep().catch((error) => this.log("removing expired home snapshots failed", error));
     // Workshops start and end, disks grow: capacity is read again, and the pool refilled within it.
     await this.pump();
   }
@@ -499,6 +509,7 @@ export class SandboxManager {
       throw error;
     }
     this.assigned.set(learnerId, a);
+    await this.restoreHome(learnerId, a.sandboxId, onProgress);
     onProgress?.({ phase: "ready", sandboxId: a.sandboxId });
     return { learnerId, sandboxId: a.sandboxId, fromPool };
   }
@@ -700,8 +711,11 @@ export class SandboxManager {
    * Forgets the learner's assignment and destroys their sandbox (caller holds the learner's queue). The
    * place goes to the next in line unless `keepPlace` (a fresh sandbox follows at once).
    */
-  private async dropLocked(learnerId: string, keepPlace = false): Promise<void> {
+  private async dropLocked(learnerId: string, keepPlace = false, home?: "keep" | "discard"): Promise<void> {
     const a = await this.assignment(learnerId);
+    // Before anything is forgotten: when keeping fails, the sandbox stays assigned (stopped) and the next reap tries again.
+    if (home === "keep" && a && this.opts.homes) await this.opts.homes.keep(learnerId, a.sandboxId);
+    if (home === "discard") await this.opts.homes?.discard(learnerId);
     this.assigned.delete(learnerId);
     try {
       await this.store.delete(learnerId);
@@ -709,6 +723,29 @@ export class SandboxManager {
     } finally {
       if (!keepPlace) this.freePlace(learnerId);
     }
+  }
+
+  /**
+   * Puts the learner's kept home (from an expired sandbox) into their new one, Docker stopped meanwhile and
+   * started again after. A restore that fails leaves a half-filled home: that sandbox goes, the snapshot is
+   * marked so it is not tried again (its file stays for the operator), and the learner is told to reload.
+   */
+  private async restoreHome(learnerId: string, sandboxId: string, onProgress?: ProgressListener): Promise<void> {
+    const homes = this.opts.homes;
+    const pending = await homes?.pending(learnerId);
+    if (!homes || !pending) return;
+    onProgress?.({ phase: "restoring your work", sandboxId, ...(pending.note ? { note: pending.note } : {}) });
+    if (!pending.restorable) return homes.discard(learnerId);
+    try {
+      await homes.restore(learnerId, sandboxId);
+      await this.ensureDocker(sandboxId);
+    } catch (error) {
+      this.log(`restoring the kept home of ${learnerId} into ${sandboxId} failed`, error);
+      await homes.restoreFailed(learnerId, error instanceof Error ? error.message : String(error)).catch(() => {});
+      await this.dropLocked(learnerId).catch(() => {});
+      throw new Error("Your work from your last visit could not be restored (the lab's log says why; it is kept for your instructor). Reload the page for a fresh sandbox.");
+    }
+    await homes.discard(learnerId);
   }
 
   private forLearner<T>(learnerId: string, operation: () => Promise<T>): Promise<T> {

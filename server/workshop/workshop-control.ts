@@ -74,15 +74,17 @@ export async function setDrillBoardShown(instructor: InstructorIdentity, worksho
 /**
  * Ends the workshop: no more joins, locks lifted, and every member's sandbox released (destroyed) so the
  * host's memory comes back at once instead of after the idle timeout. Progress stays in the database.
+ * With `keepWork` each member's home (files, images, build cache) is snapshotted first and comes back at
+ * their next visit (within the retention period); without it, homes kept earlier are deleted too.
  */
-export async function endWorkshop(instructor: InstructorIdentity, workshop: Workshop): Promise<{ released: number; failed: number }> {
+export async function endWorkshop(instructor: InstructorIdentity, workshop: Workshop, { keepWork }: { keepWork: boolean }): Promise<{ released: number; failed: number }> {
   if (!(await markWorkshopEnded(workshop.id))) throw new HttpError(409, "This workshop has ended already.");
   const members = await membersOf(workshop.id);
   const { sandboxes } = getRuntime();
-  const results = await Promise.allSettled(members.map((m) => sandboxes.release(m.learnerId)));
+  const results = await Promise.allSettled(members.map((m) => sandboxes.release(m.learnerId, keepWork ? "keep" : "discard")));
   const failed = results.filter((r) => r.status === "rejected").length;
   for (const [i, r] of results.entries()) if (r.status === "rejected") console.error(`releasing the sandbox of learner ${members[i].learnerId}:`, r.reason);
-  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.end", detail: { members: members.length, released: members.length - failed, failed } });
+  await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.end", detail: { members: members.length, released: members.length - failed, failed, keepWork } });
   for (const m of members) publishToLearner(m.learnerId, { type: "room", change: "ended" });
   return { released: members.length - failed, failed };
 }

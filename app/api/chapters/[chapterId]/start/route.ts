@@ -12,6 +12,7 @@ import { assertChapterOpen } from "@/server/workshop/chapter-access";
 const PHASES: Record<Exclude<SandboxPhase, "queued">, { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox", percent: 10 },
   "starting Docker": { message: "Starting Docker inside your sandbox", percent: 45 },
+  "restoring your work": { message: "Restoring your files and images from your last visit", percent: 55 },
   ready: { message: "Sandbox ready; opening your files", percent: 88 },
 };
 const TICK_MS = 1000;
@@ -57,7 +58,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ cha
           const sandbox = await sandboxes.acquire(
             learner.id,
             (progress) =>
-              enter(progress.phase === "queued" ? { phase: "queued", message: queueMessage(progress.position ?? 1), percent: 0 } : { phase: "sandbox", ...PHASES[progress.phase] }),
+              enter(
+                progress.phase === "queued"
+                  ? { phase: "queued", message: queueMessage(progress.position ?? 1), percent: 0 }
+                  : { phase: "sandbox", ...PHASES[progress.phase], ...(progress.note ? { message: `${PHASES[progress.phase].message}: ${progress.note}` } : {}) },
+              ),
             { address: clientAddress(request), signal: left.signal },
           );
           enter({ phase: "files", message: `Putting the exercise files into ${chapter.workdir.replace(/^\/home\/learner/, "~")}`, percent: 92 });

@@ -1,0 +1,9 @@
+CREATE TABLE "HomeSnapshot" (
+    "learnerId" TEXT NOT NULL PRIMARY KEY,
+    "file" TEXT NOT NULL,
+    "kilobytes" INTEGER NOT NULL,
+    "state" TEXT NOT NULL,
+    "note" TEXT NOT NULL DEFAULT '',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "HomeSnapshot_learnerId_fkey" FOREIGN KEY ("learnerId") REFERENCES "Learner" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
