@@ -2,7 +2,7 @@
 
 import Editor, { type Monaco, type OnMount } from "@monaco-editor/react";
 import type { editor } from "monaco-editor";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { languageForPath } from "@/lib/workspace/file-language";
 import { isDirty } from "@/lib/workspace/tab-sync";
 import { ChangeBanner } from "./ChangeBanner";
@@ -40,6 +40,8 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
   const ready = start.status === "ready";
   const sync = useExerciseFiles(api, files, ready);
   const [active, setActive] = useState(files[0]);
+  // Monaco traps Tab (it indents); Ctrl+M, or the bar's button, lets Tab move focus out instead.
+  const [tabMovesFocus, setTabMovesFocus] = useState(false);
   const monacoRef = useRef<Monaco | null>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const applied = useRef(new Map<string, number>());
@@ -92,6 +94,8 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
     editorRef.current = instance;
     monacoRef.current = monaco;
     instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveActive.current());
+    // Monaco's own Ctrl+M flips a hidden global; this one is the editor's option, and the bar shows it.
+    instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM, () => setTabMovesFocus((on) => !on));
     let lintTimer: ReturnType<typeof setTimeout> | undefined;
     const lint = () => {
       const model = instance.getModel();
@@ -118,6 +122,16 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
     setActive(files[next]);
     document.getElementById(`lab-editor-tab-${next}`)?.focus();
   }
+
+  // A new object makes the editor apply every option again, so only when one changes.
+  const options = useMemo(
+    () => ({
+      ...EDITOR_OPTIONS,
+      tabFocusMode: tabMovesFocus,
+      ariaLabel: `${active}, editor. Ctrl+S saves into your sandbox; Ctrl+M switches Tab between indenting and moving focus.`,
+    }),
+    [active, tabMovesFocus],
+  );
 
   const loaded = tab !== undefined && tab.base !== null;
   const saving = sync.saving.has(active);
@@ -166,6 +180,15 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
             );
           })}
         </div>
+        <button
+          type="button"
+          className="btn-ghost btn-small lab-editor-toggle"
+          aria-pressed={tabMovesFocus}
+          onClick={() => setTabMovesFocus(!tabMovesFocus)}
+          title="Off: Tab indents in the editor"
+        >
+          Tab moves focus <kbd>Ctrl+M</kbd>
+        </button>
         <span className="lab-editor-where" title="The exercise folder in your sandbox">
           {workdir.replace(/^\/home\/learner/, "~")}
         </span>
@@ -230,7 +253,7 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
             defaultValue={tab.text}
             language={languageForPath(active)}
             keepCurrentModel
-            options={EDITOR_OPTIONS}
+            options={options}
             beforeMount={defineLabTheme}
             onMount={onMount}
             loading={<div className="lab-editor-start">Loading the editor…</div>}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { describeStuck, type RoomRow } from "@/lib/workshop/room";
 import { Terminal } from "@/components/terminal/Terminal";
 import { ago } from "./RoomGrid";
@@ -36,6 +36,8 @@ async function post(url: string, body?: unknown): Promise<string | null> {
 export function LearnerPanel({ workshopId, row, stepCount, now, wide, onToggleWide, onClose }: LearnerPanelProps) {
   const base = `/api/instructor/workshops/${workshopId}/learners/${row.learnerId}`;
   const [confirming, setConfirming] = useState(false);
+  // The button pressed is replaced by the question and back: focus follows, so a keyboard user is not lost.
+  const resetButton = useRef<HTMLButtonElement>(null);
   const [resetting, setResetting] = useState(false);
   const [resetNote, setResetNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [text, setText] = useState("");
@@ -48,6 +50,7 @@ export function LearnerPanel({ workshopId, row, stepCount, now, wide, onToggleWi
     setResetNote(null);
     const error = await post(`${base}/reset`);
     setResetting(false);
+    requestAnimationFrame(() => resetButton.current?.focus());
     setResetNote(error ? { ok: false, text: error } : { ok: true, text: `${row.displayName} has a fresh sandbox.` });
   }
 
@@ -102,7 +105,7 @@ export function LearnerPanel({ workshopId, row, stepCount, now, wide, onToggleWi
 
       <div className={styles.row}>
         {!confirming ? (
-          <button type="button" className="btn-ghost" onClick={() => setConfirming(true)} disabled={resetting}>
+          <button ref={resetButton} type="button" className="btn-ghost" onClick={() => setConfirming(true)} disabled={resetting}>
             {resetting ? "Resetting…" : "Reset sandbox…"}
           </button>
         ) : (
@@ -111,7 +114,15 @@ export function LearnerPanel({ workshopId, row, stepCount, now, wide, onToggleWi
             <button type="button" className={styles.danger} onClick={() => void reset()}>
               Reset
             </button>
-            <button type="button" className="btn-ghost" onClick={() => setConfirming(false)}>
+            <button
+              type="button"
+              className="btn-ghost"
+              autoFocus
+              onClick={() => {
+                setConfirming(false);
+                requestAnimationFrame(() => resetButton.current?.focus());
+              }}
+            >
               Cancel
             </button>
           </>

@@ -74,6 +74,8 @@ export function RoomGrid({ steps, rows, now, selected, highlight, onSelect }: Ro
                   data-status={cell.status}
                   data-step={cell.step.label}
                   title={`Step ${cell.step.label}: ${cell.step.title}\n${cell.detail}${cell.hintsOpened ? `\n${cell.hintsOpened} hint(s) opened` : ""}${cell.solutionRevealed ? "\nSolution revealed" : ""}`}
+                  // A named image: a label on a plain span is not read, only the ✓/✗/· mark would be.
+                  role="img"
                   aria-label={`step ${cell.step.label} ${cell.status}`}
                 >
                   {CELL_MARK[cell.status]}

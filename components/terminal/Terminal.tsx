@@ -26,6 +26,9 @@ interface TerminalProps {
   watch?: { workshopId: string; learnerId: string };
 }
 
+/** The terminal's screen-reader mode is remembered per browser, for every terminal of the lab. */
+const SCREEN_READER_KEY = "layerlab.terminal.screenReaderMode";
+
 const SEARCH_DECORATIONS = {
   matchBackground: "#3a4654",
   matchOverviewRuler: "#8b98a5",
@@ -36,7 +39,8 @@ const SEARCH_DECORATIONS = {
 /**
  * The learner's shell in their sandbox: xterm.js over the terminal WebSocket. It fills its parent (which must
  * give it a height, e.g. a flex column) and follows its size. Ctrl+Shift+F searches, Ctrl+Shift+C/V copy and
- * paste, selecting text copies it.
+ * paste, selecting text copies it. Tab goes to the shell (completion); Ctrl+M toggles Tab moving focus instead, as
+ * in VS Code and Monaco, so focus can always leave the terminal. Its bar offers both and xterm.js's screen-reader mode.
  */
 export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -51,6 +55,10 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
   // Until the shell has been shown once, a retry is shown as the start-up overlay, not as a banner over nothing.
   const [everReady, setEverReady] = useState(false);
+  const [screenReader, setScreenReader] = useState(false);
+  // Read by the key handler xterm.js holds, so a ref besides the state that draws the bar.
+  const tabMovesFocusRef = useRef(false);
+  const [tabMovesFocus, setTabMovesFocus] = useState(false);
   const path = watch
     ? `${TERMINAL_WATCH_PATH}?${new URLSearchParams({ workshop: watch.workshopId, learner: watch.learnerId })}`
     : TERMINAL_PATH;
@@ -69,6 +77,25 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
     }),
     [],
   );
+
+  const toggleTabMovesFocus = useCallback(() => {
+    tabMovesFocusRef.current = !tabMovesFocusRef.current;
+    setTabMovesFocus(tabMovesFocusRef.current);
+  }, []);
+
+  // The stored choice is read after the first render (the server render has no localStorage).
+  useEffect(() => {
+    setScreenReader(localStorage.getItem(SCREEN_READER_KEY) === "on");
+  }, []);
+  useEffect(() => {
+    if (term.current) term.current.options.screenReaderMode = screenReader;
+  }, [screenReader]);
+
+  function toggleScreenReader() {
+    const next = !screenReader;
+    localStorage.setItem(SCREEN_READER_KEY, next ? "on" : "off");
+    setScreenReader(next);
+  }
 
   const openSearch = useCallback(() => {
     setSearchOpen(true);
@@ -103,6 +130,9 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
         // The search box's match highlighting uses decorations.
         allowProposedApi: true,
         macOptionIsMeta: true,
+        screenReaderMode: localStorage.getItem(SCREEN_READER_KEY) === "on",
+        // Whatever colours a program in the sandbox picks, text stays readable (WCAG AA).
+        minimumContrastRatio: 4.5,
       });
       const fit = new FitAddon();
       const searchAddon = new SearchAddon();
@@ -134,6 +164,14 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
         if (text) void navigator.clipboard?.writeText(text).catch(() => {});
       };
       xterm.attachCustomKeyEventHandler((event) => {
+        // Tab leaves the terminal, by the browser's own focus move, when it has nothing to do in the shell.
+        const plainTab = event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey;
+        if (plainTab && (readOnly || tabMovesFocusRef.current)) return false;
+        if (event.type === "keydown" && event.ctrlKey && !event.shiftKey && !event.altKey && event.key.toLowerCase() === "m") {
+          toggleTabMovesFocus();
+          event.preventDefault();
+          return false;
+        }
         if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
         const key = event.key.toLowerCase();
         if (key === "c") copy(xterm.getSelection());
@@ -228,7 +266,7 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
       search.current = null;
       link.current = null;
     };
-  }, [openSearch, path, readOnly]);
+  }, [openSearch, toggleTabMovesFocus, path, readOnly]);
 
   function find(direction: "next" | "previous") {
     if (!search.current || !query) return;
@@ -266,7 +304,14 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
             {(state.kind === "connecting" || state.kind === "reconnecting") && <span className={styles.spinner} aria-hidden />}
             <p className={styles.message}>{state.message}</p>
             {state.kind === "connecting" && state.percent !== undefined && (
-              <div className={styles.progress} aria-label={`${Math.round(state.percent)}%`}>
+              <div
+                className={styles.progress}
+                role="progressbar"
+                aria-label="Starting your sandbox"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(state.percent)}
+              >
                 <span style={{ width: `${state.percent}%` }} />
               </div>
             )}
@@ -322,11 +367,21 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
         </form>
       )}
 
-      {!searchOpen && (
-        <button type="button" className={styles.searchToggle} onClick={openSearch} aria-label="Search the terminal (Ctrl+Shift+F)" title="Search (Ctrl+Shift+F)">
-          ⌕
+      <div className={styles.bar} role="group" aria-label={`${label} options`}>
+        {!readOnly && (
+          <button type="button" className={styles.barButton} aria-pressed={tabMovesFocus} onClick={toggleTabMovesFocus} title="Off: Tab completes in the shell">
+            Tab moves focus <kbd>Ctrl+M</kbd>
+          </button>
+        )}
+        <button type="button" className={styles.barButton} aria-pressed={screenReader} onClick={toggleScreenReader}>
+          Screen reader mode
         </button>
-      )}
+        {!searchOpen && (
+          <button type="button" className={styles.barButton} onClick={openSearch}>
+            Search <kbd>Ctrl+Shift+F</kbd>
+          </button>
+        )}
+      </div>
     </div>
   );
 }
