@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { SCREENS, shot as shotAs, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * A new learner does the whole of chapter 04 ("Layers are additive") in the browser, as a learner would:
@@ -7,7 +8,6 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * under the checks pictures the image after every build. The page is never reloaded.
  */
 
-const SHOTS = "e2e/screenshots";
 /** A build of chapter 04 pulls debian:bookworm-slim from the lab registry and writes 60 MB: minutes on a busy machine. */
 const BUILD_MS = 240_000;
 
@@ -26,12 +26,6 @@ const TOOL_DOCKERFILE = `FROM debian:bookworm-slim
 COPY --chmod=755 tool.bin /usr/local/bin/tool
 `;
 
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  // The terminal takes keys only once it has focus.
-  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
 /** A file's tab in the editor; its name may go on with an "unsaved" mark, never with more of a file name. */
 function editorTab(page: Page, file: string): Locator {
@@ -70,8 +64,7 @@ function layerView(page: Page): Locator {
 }
 
 async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
-  await focus?.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${SHOTS}/chapter-${name}.png` });
+  await shotAs(page, `chapter-${name}`, focus);
 }
 
 test("a new learner completes chapter 04 in the browser, checks and layers updating live", async ({ page }) => {
@@ -152,4 +145,101 @@ test("a new learner completes chapter 04 in the browser, checks and layers updat
   await page.goto("/");
   await expect(page.getByRole("link", { name: /Layers are additive/ })).toContainText("3/3 steps");
   await shot(page, "08-catalog");
+});
+
+/**
+ * Issue 11, point 4: the verdict is where the learner looks. The Checks panel starts below the fold at 1366×768 and
+ * 1440×900; the compact status in the terminal's title bar says passed or failed and why, and one click on it
+ * brings the panel into view.
+ */
+test("the verdict stays in sight: a compact status names the failing check, and one click shows the checks", async ({ page }) => {
+  test.setTimeout(6 * 60_000);
+  await page.setViewportSize(SCREENS[0]);
+  await startAsLearner(page, "Verdict Watcher");
+  await page.goto("/chapters/anatomy");
+  await terminalReady(page);
+
+  const status = page.getByTestId("verdict-status");
+  const checksPanel = page.getByRole("region", { name: "Checks" });
+  await page.getByRole("button", { name: "Check now" }).click();
+  // Nothing is built yet: step 1's first check fails, and the status quotes it.
+  const firstFailed = checksPanel.locator('.check-list > li[data-status="failed"]').first();
+  await expect(firstFailed).toBeAttached({ timeout: 120_000 });
+  const title = await firstFailed.locator(".check-title").textContent();
+  const message = await firstFailed.locator(".check-message").textContent();
+  expect(title && message).toBeTruthy();
+
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await page.locator(".steps").evaluate((el) => el.scrollTo(0, 0));
+    // The panel itself is out of sight at this size: the reason for the status.
+    await expect(checksPanel).not.toBeInViewport();
+    await expect(status).toBeInViewport({ ratio: 1 });
+    await expect(status).toHaveAttribute("data-tone", "failed");
+    await expect(status).toContainText(`Step 1 failed: ${title}: ${message}`);
+    await shot(page, `verdict-status-${screen.name}`);
+    await status.click();
+    await expect(checksPanel).toBeInViewport();
+    await expect(checksPanel).toBeFocused();
+    await shot(page, `verdict-checks-${screen.name}`);
+  }
+});
+
+/**
+ * Issue 11, point 10: a direct link to a chapter without a session says a name is needed and, once the learner has
+ * started, is that chapter (not the home page). Long commands wrap in the narrow instructions column, while Copy and
+ * ▶ Run still give exactly the command.
+ */
+test("a direct link without a session asks for a name and opens that chapter; long commands wrap and stay exact", async ({ browser }) => {
+  test.setTimeout(6 * 60_000);
+  const context = await browser.newContext({ viewport: SCREENS[0] });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const page = await context.newPage();
+
+  await page.goto("/chapters/multi-arch");
+  await expect(page).toHaveURL(/\/chapters\/multi-arch$/);
+  await expect(page.getByRole("heading", { name: "Building for other CPUs" })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("To open this chapter you need a name first");
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await shot(page, `name-first-${screen.name}`);
+  }
+  await page.getByLabel(/your name/i).fill("Link Follower");
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByRole("list", { name: "Steps" })).toBeVisible();
+  await expect(page).toHaveURL(/\/chapters\/multi-arch$/);
+  const terminal = await terminalReady(page);
+
+  const command = "docker container run --rm --pull always --platform linux/arm64 localhost:5000/hello-multi:latest";
+  const blockText = `docker container run --rm --pull always localhost:5000/hello-multi:latest\n${command}`;
+  await page.getByRole("list", { name: "Steps" }).getByRole("button", { name: /One name, two platforms/ }).click();
+  const block = page.locator(".steps pre").filter({ hasText: command });
+  await expect(block).toHaveCount(1);
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await block.scrollIntoViewIfNeeded();
+    const fits = await block.evaluate((pre) => pre.scrollWidth <= pre.clientWidth);
+    // Positive control: unwrapped, the command would run past the column's edge.
+    const overflowsUnwrapped = await block.evaluate((pre) => {
+      pre.style.whiteSpace = "pre";
+      const overflows = pre.scrollWidth > pre.clientWidth;
+      pre.style.whiteSpace = "";
+      return overflows;
+    });
+    expect({ fits, overflowsUnwrapped }).toEqual({ fits: true, overflowsUnwrapped: true });
+    await shot(page, `long-command-${screen.name}`, block);
+  }
+
+  await block.getByRole("button", { name: "Copy" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(blockText);
+  await block.getByRole("button", { name: "Run in terminal" }).click();
+  await expect(terminal.locator(".xterm-rows")).toContainText(command);
+  // What ran is the command itself: the shell's own history has it, byte for byte.
+  await typeInTerminal(page, "clear; fc -ln -1 | sed 's/^[[:space:]]*//' | sha256sum");
+  const expected = await page.evaluate(async (text) => {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text + "\n"));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }, command);
+  await expect(terminal.locator(".xterm-rows")).toContainText(expected, { timeout: 30_000 });
+  await context.close();
 });

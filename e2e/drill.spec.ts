@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { SCREENS, shot as shotAs, startAsLearner, typeInTerminal } from "./fixtures";
 
 /**
  * A learner plays one troubleshooting drill to the end in the browser: starts it from the catalog, sees
@@ -7,18 +8,12 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * The drill's names come from the attempt's variant, so the test reads them from the page.
  */
 
-const SHOTS = "e2e/screenshots";
 const DRILL = "shell-exec-form";
 /** The lab's check builds and runs the project; the first build pulls busybox from the lab registry. */
 const CHECK_MS = 180_000;
 
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
-async function editAndSave(page: Page, file: string, text: string): Promise<void> {
+async function editAndSave(page: Page, file: string, text: string, drill = DRILL): Promise<void> {
   const tab = page.getByRole("tab", { name: new RegExp(`^${file}`) });
   await tab.click();
   await expect(tab).toHaveAttribute("aria-selected", "true");
@@ -28,7 +23,7 @@ async function editAndSave(page: Page, file: string, text: string): Promise<void
   await expect(tab).toHaveAttribute("data-dirty", "true");
   await page.keyboard.press("Control+S");
   await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
-  const saved = await page.request.get(`/api/drills/${DRILL}/files/${file}`);
+  const saved = await page.request.get(`/api/drills/${drill}/files/${file}`);
   expect(((await saved.json()) as { content?: string }).content).toBe(text);
 }
 
@@ -36,8 +31,8 @@ function check(page: Page, id: string): Locator {
   return page.getByRole("region", { name: "Checks" }).locator(`[data-check-id="${id}"]`);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/drill-${name}.png` });
+async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
+  await shotAs(page, `drill-${name}`, focus);
 }
 
 test("a learner plays a drill to the end: broken, hint, fixed in the editor, scored", async ({ page }) => {
@@ -101,21 +96,36 @@ test("a learner plays a drill to the end: broken, hint, fixed in the editor, sco
   await shot(page, "05-catalog-after");
 });
 
-test("giving up stops the clock, shows the reference fix, and a new attempt starts fresh", async ({ page }) => {
-  test.setTimeout(5 * 60_000);
-
-  await page.goto("/");
-  await page.getByLabel(/your name/i).fill("Drill Quitter");
-  await page.getByRole("button", { name: "Start" }).click();
-  await expect(page.getByRole("heading", { name: /Welcome back, Drill Quitter/ })).toBeVisible();
+test("giving up asks first, then stops the clock and shows the fix; a later pass is not called fixed; a new attempt starts fresh", async ({ page }) => {
+  test.setTimeout(8 * 60_000);
+  await page.setViewportSize(SCREENS[0]);
+  await startAsLearner(page, "Drill Quitter");
   await page.goto("/drills/arg-scope");
   await page.getByRole("button", { name: "Start the drill" }).click();
   const clock = page.getByRole("timer", { name: "Time on this drill" });
   await expect(clock).toHaveAttribute("data-running", "true", { timeout: 180_000 });
   // Before the end, no fix is on the page.
-  await expect(page.getByText("Reference fix")).toHaveCount(0);
+  await expect(page.getByText("Reference fix", { exact: true })).toHaveCount(0);
+
+  // Giving up asks first, and says what happens.
+  const confirm = page.getByRole("dialog", { name: "Give up this attempt?" });
+  await page.getByRole("button", { name: "Give up and show the fix" }).click();
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toContainText("The attempt ends now and its clock stops, the reference fix is shown, and this attempt gets no score.");
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await shot(page, `give-up-confirm-${screen.name}`);
+  }
+  // "Keep trying" changes nothing.
+  await confirm.getByRole("button", { name: "Keep trying" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(clock).toHaveAttribute("data-running", "true");
+  await expect(page.getByText("Reference fix", { exact: true })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Give up and show the fix" }).click();
+  const gaveUp = page.waitForResponse((r) => r.url().endsWith("/api/drills/arg-scope/give-up") && r.ok());
+  await confirm.getByRole("button", { name: "Give up and show the fix" }).click();
+  const fix = ((await (await gaveUp).json()) as { fix: { files: { path: string; content: string }[] } }).fix;
   await expect(clock).toHaveAttribute("data-running", "false");
   await expect(page.getByText("Given up: no score.")).toBeVisible();
   const help = page.getByRole("region", { name: "Help" });
@@ -123,8 +133,50 @@ test("giving up stops the clock, shows the reference fix, and a new attempt star
   await expect(help).toContainText(/ARG VERSION\s+LABEL/);
   await shot(page, "06-gave-up");
 
+  // The learner applies the reference fix and checks: the project works, but the attempt was given up, so the
+  // page must not call it fixed, and no score appears. (The first test is the positive control: "Fixed." there.)
+  const dockerfile = fix.files.find((f) => f.path === "Dockerfile")!.content;
+  await editAndSave(page, "Dockerfile", dockerfile, "arg-scope");
+  await page.getByRole("button", { name: "Check my fix" }).click();
+  const checks = page.getByRole("region", { name: "Checks" });
+  await expect(checks.locator('[data-check-id="version"]')).toHaveAttribute("data-status", "passed", { timeout: CHECK_MS });
+  await expect(page.getByTestId("drill-after-give-up")).toContainText("You gave up on this attempt, so it has no score");
+  await expect(page.getByText("Fixed. The image builds and does what it should.")).toHaveCount(0);
+  await expect(page.getByTestId("drill-score")).toHaveCount(0);
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await shot(page, `checked-after-give-up-${screen.name}`, checks);
+  }
+
   await page.getByRole("button", { name: "Try again (new variant)" }).click();
   await expect(clock).toHaveAttribute("data-running", "true", { timeout: 60_000 });
-  await expect(page.getByText("Reference fix")).toHaveCount(0);
+  await expect(page.getByText("Reference fix", { exact: true })).toHaveCount(0);
+  await expect(page.getByTestId("drill-after-give-up")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Check my fix" })).toBeEnabled();
+});
+
+/**
+ * Issue 11, point 7: a failed build's message quotes the line that says what went wrong (npm's `Unknown command`),
+ * not the usage text npm prints after it (`npm help`).
+ */
+test("a failed build's message quotes npm's error line, not its usage text", async ({ page }) => {
+  test.setTimeout(8 * 60_000);
+  await page.setViewportSize(SCREENS[0]);
+  await startAsLearner(page, "Drill Reader");
+  await page.goto("/drills/run-typo");
+  await page.getByRole("button", { name: "Start the drill" }).click();
+  await expect(page.getByRole("timer", { name: "Time on this drill" })).toHaveAttribute("data-running", "true", { timeout: 180_000 });
+  await page.getByRole("button", { name: "Check my fix" }).click();
+  const builds = page.getByRole("region", { name: "Checks" }).locator('[data-check-id="builds"]');
+  await expect(builds).toHaveAttribute("data-status", "failed", { timeout: CHECK_MS });
+  await expect(builds.locator(".check-message")).toContainText('does not build: the failed step printed `Unknown command: "installer"`');
+  await expect(builds.locator(".check-message")).not.toContainText("npm help");
+  // The compact status beside the terminal quotes it too.
+  await expect(page.getByTestId("verdict-status")).toContainText('Your fix failed: The project builds as drill/');
+  await expect(page.getByTestId("verdict-status")).toContainText('Unknown command: "installer"');
+  await expect(page.getByTestId("verdict-status")).toBeInViewport();
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await shot(page, `npm-error-line-${screen.name}`, builds);
+  }
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { typeInTerminal } from "./fixtures";
 
 /**
  * The exercise editor against a real sandbox: Monaco comes from the lab itself (no CDN), a save lands in the
@@ -27,11 +28,6 @@ async function terminalReady(page: Page): Promise<void> {
   await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
 }
 
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
 /** Types at the end of the open file, on a new line. */
 async function appendInEditor(page: Page, text: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
+import { SCREENS, shot, typeInTerminal } from "./fixtures";
 
 /**
  * An instructor sets up a workshop; two learners join in their own browser contexts (one by the link, one by
@@ -146,11 +147,6 @@ async function joinAndOpenAnatomy(browser: Browser, code: string, name: string):
   return page;
 }
 
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
 function gridRow(page: Page, name: string): Locator {
   return page.getByRole("table", { name: "Learners and steps" }).locator(`tr[data-learner="${name}"]`);
@@ -240,4 +236,54 @@ test("the live room: the grid follows a learner's step, the instructor watches a
   // A learner sees nothing of the room: the instructor's routes refuse a learner's session.
   expect((await ada.request.get(`/api/instructor/workshops/${workshopId}/room`)).status()).toBe(401);
   for (const page of [instructor, ada, bob]) await page.context().close();
+});
+
+/**
+ * Issue 11, point 6: the room view agrees with itself. A learner who only opened the chapter is "not started" (the
+ * checks the lab ran by itself when their shell first came to a prompt judged an untouched sandbox), and nobody is
+ * reported failing; once they try something and fail, the cell, the header and the banner all say "failing", and
+ * none of them calls the learner stuck before they are.
+ */
+test("the room agrees with itself: opened is not started, a failed try is failing in the cell, header and banner", async ({ browser }) => {
+  test.setTimeout(10 * 60_000);
+  const instructorContext = await browser.newContext({ viewport: SCREENS[0] });
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Images, Wednesday", ["Anatomy of a Dockerfile"]);
+  const workshopId = instructor.url().split("/").at(-1)!;
+  const room = instructor.getByTestId("room-view");
+  const counts = instructor.getByTestId("room-counts");
+  const cell = () => gridRow(instructor, "Opal").locator('[data-step="1"]');
+  const runsOfOpal = async () => {
+    const snapshot = (await (await instructor.request.get(`/api/instructor/workshops/${workshopId}/room`)).json()) as {
+      learners: { displayName: string; runs: unknown[] }[];
+    };
+    return snapshot.learners.find((l) => l.displayName === "Opal")?.runs.length ?? 0;
+  };
+
+  const opal = await joinAndOpenAnatomy(browser, code, "Opal");
+  // Her shell's first prompt ran step 1's checks in her untouched sandbox: one run, every check failing.
+  await expect.poll(runsOfOpal, { timeout: 60_000 }).toBe(1);
+  await instructor.reload();
+  await expect(cell()).toHaveAttribute("data-status", "not-started", { timeout: 35_000 });
+  await expect(counts).toContainText("1 learner · 0 failing a check · 0 stuck");
+  await expect(room).toContainText("No one is failing a check right now.");
+  for (const screen of SCREENS) {
+    await instructor.setViewportSize(screen);
+    await shot(instructor, `workshop-room-opened-${screen.name}`, room);
+  }
+
+  // Positive control: she tries, and the build fails. Now she is failing, everywhere the room says so.
+  await typeInTerminal(opal, "docker image build -t example/docker-node-hello:latest ~/no-such-folder");
+  await expect(cell()).toHaveAttribute("data-status", "failing", { timeout: 35_000 });
+  await expect(counts).toContainText("1 learner · 1 failing a check · 0 stuck");
+  const group = room.getByRole("list", { name: "Learners grouped by the check they fail" }).getByRole("button");
+  await expect(group).toHaveCount(1);
+  await expect(group).toHaveText(/^1 failing step 1: /);
+  await expect(room).not.toContainText("stuck on");
+  for (const screen of SCREENS) {
+    await instructor.setViewportSize(screen);
+    await shot(instructor, `workshop-room-failing-${screen.name}`, room);
+  }
+  for (const page of [instructor, opal]) await page.context().close();
 });

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
+import { NameFirst } from "@/components/lab/NameFirst";
 import { currentLearner } from "@/server/auth/request-guard";
 import type { Drill } from "@/lib/content/drill";
 import { getDrills } from "@/server/content/drills";
@@ -33,7 +33,7 @@ function DrillList({ label, drills, best }: { label: string; drills: Drill[]; be
 /** The drill catalog; a learner whose workshop runs a race sees the race's drills first. */
 export default async function DrillsPage() {
   const learner = await currentLearner();
-  if (!learner) redirect("/");
+  if (!learner) return <NameFirst title="Troubleshooting drills" what="the drills" />;
   const [drills, best, workshop] = await Promise.all([getDrills(), bestDrillScores(learner.id), currentWorkshopOf(learner.id)]);
   const race = drills.filter((d) => workshop?.drillIds.includes(d.id));
   const others = drills.filter((d) => !race.includes(d));

@@ -1,12 +1,14 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import type { AttemptView, DrillCheckAnswer } from "@/lib/drills/drill-api";
 import { MAX_SCORE } from "@/lib/drills/score";
 import { StepText } from "@/components/lab/StepText";
+import type { VerdictSummary } from "@/components/lab/VerdictStatus";
 import { checkFix, giveUp, openHint, startAttempt } from "./drill-client";
 import { DrillClock, formatDuration } from "./DrillClock";
 import { DrillLeaderboard } from "./DrillLeaderboard";
+import styles from "./DrillPanel.module.css";
 
 export interface DrillSummaryView {
   id: string;
@@ -22,10 +24,14 @@ interface DrillPanelProps {
   attempt: AttemptView | null;
   onAttempt: (attempt: AttemptView) => void;
   onRun: (command: string) => void;
+  /** The latest verdict on the fix, for the compact status beside the terminal (null before an attempt). */
+  onStatus: (summary: VerdictSummary | null) => void;
+  /** The checks panel, for the compact status to bring into view. */
+  checksRef: RefObject<HTMLElement | null>;
 }
 
 /** The drill's side of the page: goal, clock, hints at a cost, "check my fix", give up, score, leaderboard. */
-export function DrillPanel({ drill, attempt, onAttempt, onRun }: DrillPanelProps) {
+export function DrillPanel({ drill, attempt, onAttempt, onRun, onStatus, checksRef }: DrillPanelProps) {
   const [busy, setBusy] = useState<null | "start" | "check" | "hint" | "give-up">(null);
   const [error, setError] = useState<string | null>(null);
   const [verdict, setVerdict] = useState<DrillCheckAnswer | null>(null);
@@ -55,9 +61,30 @@ export function DrillPanel({ drill, attempt, onAttempt, onRun }: DrillPanelProps
       if (answer.attempt.passed) setBoardRefresh((n) => n + 1);
     });
   const hint = (a: AttemptView) => act("hint", async () => onAttempt(await openHint(drill.id, a.id)));
-  const quit = (a: AttemptView) => act("give-up", async () => onAttempt(await giveUp(drill.id, a.id)));
+  const quit = (a: AttemptView) =>
+    act("give-up", async () => {
+      onAttempt(await giveUp(drill.id, a.id));
+      // A verdict from before giving up would read as this attempt's result.
+      setVerdict(null);
+    });
+  const confirmGiveUp = useRef<HTMLDialogElement>(null);
 
   const running = attempt !== null && attempt.finishedAt === null;
+  const gaveUp = attempt?.gaveUp ?? false;
+  const hasAttempt = attempt !== null;
+  useEffect(() => {
+    onStatus(
+      hasAttempt
+        ? {
+            label: gaveUp ? "Given up; your project" : "Your fix",
+            checking: busy === "check",
+            passedBefore: false,
+            verdict: verdict ? { passed: verdict.passed, checks: verdict.checks } : null,
+            untilChecked: "Ask the lab to check it when you think it works.",
+          }
+        : null,
+    );
+  }, [onStatus, hasAttempt, gaveUp, busy, verdict]);
   return (
     <div className="steps drill-panel">
       <p className="muted drill-failure">Drill · {drill.failure}</p>
@@ -101,7 +128,7 @@ export function DrillPanel({ drill, attempt, onAttempt, onRun }: DrillPanelProps
             </p>
           </section>
 
-          <section className="checks card" aria-label="Checks" aria-live="polite">
+          <section ref={checksRef} className="checks card" aria-label="Checks" aria-live="polite" tabIndex={-1}>
             <div className="checks-head">
               <strong>Your fix</strong>
               <span className="muted">{busy === "check" ? "building and running your project…" : "the lab builds your project and runs it"}</span>
@@ -124,7 +151,16 @@ export function DrillPanel({ drill, attempt, onAttempt, onRun }: DrillPanelProps
                 ))}
               </ul>
             )}
-            {verdict?.passed && <p className="step-done">Fixed. The image builds and does what it should.</p>}
+            {verdict?.passed &&
+              (attempt.gaveUp ? (
+                // The clock stopped when the learner gave up: a later pass is practice, not a fix of this attempt.
+                <p className="muted" data-testid="drill-after-give-up">
+                  The image builds and does what it should now. You gave up on this attempt, so it has no score: try again for
+                  a new variant.
+                </p>
+              ) : (
+                <p className="step-done">Fixed. The image builds and does what it should.</p>
+              ))}
           </section>
 
           <section className="help" aria-label="Help">
@@ -141,11 +177,28 @@ export function DrillPanel({ drill, attempt, onAttempt, onRun }: DrillPanelProps
                     Hint {attempt.hints.length + 1} of {attempt.hintCount} (+{attempt.hintCostSeconds} s)
                   </button>
                 )}
-                <button type="button" className="btn-ghost" onClick={() => quit(attempt)} disabled={busy !== null}>
+                <button type="button" className="btn-ghost" onClick={() => confirmGiveUp.current?.showModal()} disabled={busy !== null}>
                   Give up and show the fix
                 </button>
               </div>
             )}
+            <dialog ref={confirmGiveUp} className={`card ${styles.confirm}`} aria-labelledby="give-up-title" aria-describedby="give-up-what">
+              <h2 id="give-up-title" className="drill-heading">
+                Give up this attempt?
+              </h2>
+              <p id="give-up-what">
+                The attempt ends now and its clock stops, the reference fix is shown, and this attempt gets no score. You can
+                start a new variant afterwards.
+              </p>
+              <form method="dialog" className="form-row">
+                <button type="submit" className="btn" onClick={() => quit(attempt)}>
+                  Give up and show the fix
+                </button>
+                <button type="submit" className="btn-ghost" autoFocus>
+                  Keep trying
+                </button>
+              </form>
+            </dialog>
             {attempt.fix && (
               <div className="solution card" aria-label="Reference fix">
                 <strong>Reference fix</strong>

@@ -5,6 +5,7 @@ import type { AttemptView } from "@/lib/drills/drill-api";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { SplitPane } from "@/components/lab/SplitPane";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
+import { VerdictStatus, type VerdictSummary } from "@/components/lab/VerdictStatus";
 import { drillApi } from "./drill-client";
 import { DrillPanel, type DrillSummaryView } from "./DrillPanel";
 
@@ -16,6 +17,12 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
     terminal.current?.type(command + "\r");
     terminal.current?.focus();
   }, []);
+  const [status, setStatus] = useState<VerdictSummary | null>(null);
+  const checks = useRef<HTMLElement>(null);
+  const showChecks = useCallback(() => {
+    checks.current?.scrollIntoView({ block: "nearest" });
+    checks.current?.focus({ preventScroll: true });
+  }, []);
 
   return (
     <main className="lab">
@@ -23,7 +30,7 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
         direction="horizontal"
         initial={36}
         label="Resize drill and workspace"
-        first={<DrillPanel drill={drill} attempt={attempt} onAttempt={setAttempt} onRun={runInTerminal} />}
+        first={<DrillPanel drill={drill} attempt={attempt} onAttempt={setAttempt} onRun={runInTerminal} onStatus={setStatus} checksRef={checks} />}
         second={
           <SplitPane
             direction="vertical"
@@ -39,7 +46,10 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
             }
             second={
               <>
-                <div className="pane-title">Terminal</div>
+                <div className="pane-title">
+                  Terminal
+                  {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
+                </div>
                 <Terminal ref={terminal} />
               </>
             }

@@ -44,6 +44,7 @@ export function RoomView({ workshopId }: { workshopId: string }) {
     return <div className={styles.room}>{error ? <p className={styles.error}>{error}</p> : <p className={styles.note}>Loading the room…</p>}</div>;
   }
   const stuckCount = view.rows.filter((r) => r.stuck).length;
+  const failingCount = view.rows.filter((r) => r.failing).length;
   const finishedCount = view.rows.filter((r) => r.finished).length;
 
   return (
@@ -52,8 +53,9 @@ export function RoomView({ workshopId }: { workshopId: string }) {
         <span className={live ? styles.live : styles.offline} role="status">
           {live ? "Live" : "Reconnecting…"}
         </span>
-        <span className={styles.counts}>
-          <strong>{view.rows.length}</strong> learners · <strong>{stuckCount}</strong> stuck · <strong>{finishedCount}</strong> finished
+        <span className={styles.counts} data-testid="room-counts">
+          <strong>{view.rows.length}</strong> {view.rows.length === 1 ? "learner" : "learners"} · <strong>{failingCount}</strong> failing a check · <strong>{stuckCount}</strong> stuck ·{" "}
+          <strong>{finishedCount}</strong> finished
         </span>
         <label className={styles.settings}>
           stuck after

@@ -5,6 +5,7 @@ import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { SplitPane } from "./SplitPane";
 import { StepPanel, type StepView } from "./StepPanel";
+import { VerdictStatus, type VerdictSummary } from "./VerdictStatus";
 
 export interface ChapterView {
   id: string;
@@ -24,6 +25,12 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
     terminal.current?.focus();
   }, []);
   const onStepPassed = useCallback((stepId: string) => setPassed((prev) => new Set(prev).add(stepId)), []);
+  const [status, setStatus] = useState<VerdictSummary | null>(null);
+  const checks = useRef<HTMLElement>(null);
+  const showChecks = useCallback(() => {
+    checks.current?.scrollIntoView({ block: "nearest" });
+    checks.current?.focus({ preventScroll: true });
+  }, []);
 
   return (
     <main className="lab">
@@ -31,7 +38,9 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
         direction="horizontal"
         initial={36}
         label="Resize instructions and workspace"
-        first={<StepPanel chapter={chapter} passed={passed} onRun={runInTerminal} onStepPassed={onStepPassed} />}
+        first={
+          <StepPanel chapter={chapter} passed={passed} onRun={runInTerminal} onStepPassed={onStepPassed} onStatus={setStatus} checksRef={checks} />
+        }
         second={
           <SplitPane
             direction="vertical"
@@ -40,7 +49,10 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
             first={<ExerciseEditor chapterId={chapter.id} workdir={chapter.workdir} files={chapter.files} />}
             second={
               <>
-                <div className="pane-title">Terminal</div>
+                <div className="pane-title">
+                  Terminal
+                  {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
+                </div>
                 <Terminal ref={terminal} />
               </>
             }

@@ -1,7 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, type RefObject } from "react";
 import { StepText } from "./StepText";
+import type { VerdictSummary } from "./VerdictStatus";
 import type { StepVerdictView } from "@/lib/learner-events";
 import { useLearnerEvents } from "./useLearnerEvents";
 // layers: the layer view under the checks (components/layers)
@@ -29,6 +30,10 @@ interface StepPanelProps {
   passed: Set<string>;
   onRun: (command: string) => void;
   onStepPassed: (stepId: string) => void;
+  /** The step in view and its verdict, for the compact status beside the terminal. */
+  onStatus: (summary: VerdictSummary) => void;
+  /** The checks panel, for the compact status to bring into view. */
+  checksRef: RefObject<HTMLElement | null>;
 }
 
 async function postJson<T>(url: string): Promise<T> {
@@ -39,7 +44,7 @@ async function postJson<T>(url: string): Promise<T> {
 }
 
 /** The chapter's steps: text, live check verdicts, hints one at a time, and the solution on request. */
-export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelProps) {
+export function StepPanel({ chapter, passed, onRun, onStepPassed, onStatus, checksRef }: StepPanelProps) {
   const firstOpen = chapter.steps.findIndex((s) => !passed.has(s.id));
   const [current, setCurrent] = useState(firstOpen === -1 ? 0 : firstOpen);
   const [verdicts, setVerdicts] = useState<Record<string, StepVerdictView>>({});
@@ -111,6 +116,16 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
   }
 
   const verdict = verdicts[step.id];
+  const passedBefore = passed.has(step.id);
+  useEffect(() => {
+    onStatus({
+      label: `Step ${current + 1}`,
+      checking,
+      passedBefore,
+      verdict: verdict ?? null,
+      untilChecked: "Checks run when your shell returns to a prompt or you save a file.",
+    });
+  }, [onStatus, current, checking, passedBefore, verdict]);
   const openedHints = hints[step.id] ?? [];
   const solution = solutions[step.id];
 
@@ -141,7 +156,7 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed }: StepPanelPro
         <StepText markdown={step.markdown} onRun={onRun} />
       </section>
 
-      <section className="checks card" aria-label="Checks" aria-live="polite">
+      <section ref={checksRef} className="checks card" aria-label="Checks" aria-live="polite" tabIndex={-1}>
         <div className="checks-head">
           <strong>Checks</strong>
           <span className="muted">{checking ? "checking…" : "re-run when your shell returns to a prompt or you save a file"}</span>

@@ -2,7 +2,9 @@
 
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import type { Components } from "react-markdown";
+import styles from "./StepText.module.css";
 
 function textOf(node: React.ReactNode): string {
   if (typeof node === "string" || typeof node === "number") return String(node);
@@ -16,16 +18,15 @@ function textOf(node: React.ReactNode): string {
 function CodeBlock({ children, onRun }: { children: React.ReactNode; onRun: (command: string) => void }) {
   const [copied, setCopied] = useState(false);
   const text = textOf(children).replace(/\n$/, "");
-  const isShell = /language-(console|shell|sh|bash)/.test(
-    String((children as { props?: { className?: string } } | undefined)?.props?.className ?? ""),
-  );
+  const className = String((children as { props?: { className?: string } } | undefined)?.props?.className ?? "");
+  const isShell = /language-(console|shell|sh|bash)/.test(className);
   async function copy() {
     await navigator.clipboard?.writeText(text).catch(() => undefined);
     setCopied(true);
     setTimeout(() => setCopied(false), 1200);
   }
   return (
-    <pre>
+    <pre className={styles.code}>
       <span className="code-actions">
         {isShell && (
           <button type="button" className="btn-ghost btn-small" onClick={() => onRun(text)} aria-label="Run in terminal">
@@ -36,16 +37,26 @@ function CodeBlock({ children, onRun }: { children: React.ReactNode; onRun: (com
           {copied ? "Copied" : "Copy"}
         </button>
       </span>
-      {children}
+      {/* One block per line, so a long line wraps with a hanging indent and never reads as a line of its own. */}
+      <code className={className || undefined}>
+        {text.split("\n").map((line, i) => (
+          <span key={i} className={styles.line}>
+            {line || "\u00a0"}
+          </span>
+        ))}
+      </code>
     </pre>
   );
 }
 
 /** A step's Markdown. Shell code blocks get a button that types the command into the terminal. */
 export function StepText({ markdown, onRun }: { markdown: string; onRun: (command: string) => void }) {
+  // The same renderer across renders: a new one each time is a new component type, and React would replace every
+  // code block (and its "Copied" state) whenever the page around it re-renders, as it does with each verdict.
+  const components = useMemo<Components>(() => ({ pre: ({ children }) => <CodeBlock onRun={onRun}>{children}</CodeBlock> }), [onRun]);
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={{ pre: ({ children }) => <CodeBlock onRun={onRun}>{children}</CodeBlock> }}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
         {markdown}
       </ReactMarkdown>
     </div>

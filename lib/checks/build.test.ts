@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeBuildCache, judgeBuildSucceeds, parseRawjsonSteps, type BuildSpec } from "./build";
+import { buildError, judgeBuildCache, judgeBuildSucceeds, parseRawjsonSteps, tellingLine, type BuildSpec } from "./build";
 import { checkSpecSchema } from "./check-spec";
 import { recorded } from "./fixtures/recorded";
 
@@ -12,7 +12,7 @@ describe("build-succeeds", () => {
     const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, recorded("build-failed"));
     expect(result.passed).toBe(false);
     expect(result.message).toBe(
-      'Dockerfile does not build: failed to solve: process "/bin/sh -c sh /app.sh --selftest" did not complete successfully: exit code: 1. The step printed: `cat: can\'t open \'/etc/app.conf\': No such file or directory`',
+      'Dockerfile does not build: the failed step printed `cat: can\'t open \'/etc/app.conf\': No such file or directory` (failed to solve: process "/bin/sh -c sh /app.sh --selftest" did not complete successfully: exit code: 1)',
     );
     expect(result.details).toContain("cat: can't open '/etc/app.conf': No such file or directory");
   });
@@ -28,7 +28,17 @@ describe("build-succeeds", () => {
       'ERROR: failed to solve: process "/bin/sh -c apt-get install hello" did not complete successfully: exit code: 100',
     ].join("\n");
     const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, { stdout: "", stderr, exitCode: 1, timedOut: false });
-    expect(result.message).toMatch(/The step printed: `E: Unable to locate package hello`$/);
+    expect(result.message).toMatch(/^Dockerfile does not build: the failed step printed `E: Unable to locate package hello` \(/);
+  });
+
+  it("quotes npm's error line, not the usage text npm prints after it (recorded: `npm installer` in a RUN)", () => {
+    const build = recorded("build-npm-typo");
+    // The step's last line is usage text: what the message used to quote.
+    expect(build.stderr).toMatch(/#7 0\.\d+ +npm help\n#7 ERROR/);
+    const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, build);
+    expect(result.message).toBe(
+      'Dockerfile does not build: the failed step printed `Unknown command: "installer"` (failed to solve: process "/bin/sh -c npm installer --omit=dev --no-audit --no-fund" did not complete successfully: exit code: 1)',
+    );
   });
 
   it("names the target", () => {
@@ -103,5 +113,29 @@ describe("build-cache", () => {
       "After a change to main.go, `RUN CGO_ENABLED=0 go build -v -o /f .` ran again and printed `net/http`: it redid work that a cache should have kept.",
     );
     expect(redone.details).toContain("vendor/golang.org/x/net/http/httpguts");
+  });
+});
+
+describe("the telling line of a failed command", () => {
+  it("takes a container's own error over npm's usage text and Docker's pull chatter (recorded: `npm instaer` in a container)", () => {
+    const run = recorded("container-run-npm-typo");
+    // Both decoys are there: the pull's "Unable to find image … locally" and the usage text's last line.
+    expect(run.stderr).toContain("Unable to find image 'node:18-slim' locally");
+    expect(run.stdout.trim().split("\n").at(-1)?.trim()).toBe("npm help");
+    expect(buildError(run)).toBe('Unknown command: "instaer"');
+  });
+
+  it("prefers an error line to other words of failure, and those to plain output", () => {
+    expect(tellingLine(["Reading package lists...", "E: Unable to locate package hello", "Reading state information..."])).toBe("E: Unable to locate package hello");
+    expect(tellingLine(["npm ERR! code E404", "npm ERR! 404 Not Found - GET http://10.231.7.2:4873/expresss", "npm ERR! A complete log of this run can be found in: /root/.npm/_logs/x.log"])).toBe(
+      "npm ERR! 404 Not Found - GET http://10.231.7.2:4873/expresss",
+    );
+    expect(tellingLine(["checking config", "the build failed", "done"])).toBe("the build failed");
+    expect(tellingLine(["checking config", "all set"])).toBe("all set");
+  });
+
+  it("quotes usage text only when there is nothing else", () => {
+    expect(tellingLine(["To see a list of supported npm commands, run:", "npm help"])).toBe("npm help");
+    expect(tellingLine([])).toBeNull();
   });
 });

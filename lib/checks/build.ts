@@ -61,7 +61,10 @@ export function judgeBuildSucceeds(spec: Extract<BuildSpec, { kind: "build-succe
   if (build.timedOut) return fail(`Building ${what} took too long; the lab gave up waiting.`, tail(build.stderr + build.stdout));
   if (build.exitCode === 0) return pass(`${what} builds.`);
   const said = failedStepSaid(build.stderr);
-  return fail(`${what} does not build: ${buildError(build)}${said ? `. The step printed: ${quote(said, 120)}` : ""}`, tail(build.stderr + build.stdout));
+  // The cause first: BuildKit's own line only says that a step failed, and a short view (the status beside the
+  // terminal) shows the start of the message.
+  const message = said ? `the failed step printed ${quote(said, 120)} (${buildError(build)})` : buildError(build);
+  return fail(`${what} does not build: ${message}`, tail(build.stderr + build.stdout));
 }
 
 /**
@@ -72,14 +75,41 @@ export function failedStepSaid(plain: string): string | null {
   const failed = /^#(\d+) ERROR: /m.exec(plain)?.[1];
   if (!failed) return null;
   const lines = [...plain.matchAll(new RegExp(`^#${failed} \\d+\\.\\d+ (.*\\S.*)$`, "gm"))].map((m) => m[1].trim());
-  // apt says what went wrong in an `E: …` line on stderr, which may land before stdout's last line.
-  return lines.find((l) => /^E: |error|not found|no such|denied|cannot|can't|unable|failed/i.test(l)) ?? lines.at(-1) ?? null;
+  return tellingLine(lines);
 }
 
-/** The line a learner needs from a failed build: BuildKit's `ERROR: …`, else the last line. */
+/**
+ * What a tool says when it fails, most telling first. A tool's own error line (`E: …` from apt, `Unknown
+ * command: "instaer"` from npm, `error: …`, `…: not found`) beats its other words of failure, which beat plain
+ * output. Lines that name no cause are never quoted while another line is there: the usage text tools print after
+ * the error (npm's "Did you mean this?", "To see a list of supported npm commands, run: npm help"; the last line
+ * alone is often exactly that) and Docker's own pull chatter before a container's output.
+ */
+const TELLING: RegExp[] = [
+  /^(E|error|fatal|ERROR|Error):\s|Unknown (command|option|flag|instruction)|command not found|: not found|No such file|not found|permission denied|is not in this registry|unable to|cannot|can't/i,
+  /^npm (ERR!|error)\s+\S|\berror\b|\bfailed\b|\bdenied\b|\binvalid\b|\bmissing\b/i,
+];
+const NAMES_NO_CAUSE = [
+  /^(npm (ERR!|error)\s+)?(Did you mean|To see a list of|npm help\b|npm <command>|Usage:|Run '.*--help'|See '.*--help'|For more info|A complete log of this run|Log files were not written|You can rerun the command)/i,
+  // A suggestion line: `npm install # Install a package`.
+  /^\S+ [-\w]+\s+# /,
+  /^Unable to find image '.*' locally$|^[\w.:/-]+: Pulling from |^Digest: sha256:|^Status: (Downloaded|Image is up to date)|^[0-9a-f]{12}: (Pull|Pulling|Waiting|Download|Verifying|Extracting|Already)/,
+];
+
+export function tellingLine(lines: string[]): string | null {
+  const trimmed = lines.map((l) => l.trim()).filter(Boolean);
+  const candidates = trimmed.filter((l) => !NAMES_NO_CAUSE.some((noise) => noise.test(l)));
+  for (const tier of TELLING) {
+    const line = candidates.find((l) => tier.test(l));
+    if (line) return line;
+  }
+  return candidates.at(-1) ?? trimmed.at(-1) ?? null;
+}
+
+/** The line a learner needs from a failed build or run: BuildKit's or Docker's own `ERROR: …`, else the most telling line. */
 export function buildError(build: CommandOutput): string {
   const lines = (build.stderr + "\n" + build.stdout).split("\n").map((l) => l.trim()).filter(Boolean);
-  const error = lines.filter((l) => /^ERROR:|^error:|^Error response from daemon:/.test(l)).at(-1) ?? lines.at(-1) ?? `exit code ${build.exitCode}`;
+  const error = lines.filter((l) => /^ERROR:|^error:|^Error response from daemon:/.test(l)).at(-1) ?? tellingLine(lines) ?? `exit code ${build.exitCode}`;
   return error.replace(/^(ERROR|error|Error response from daemon):\s*/, "");
 }
 

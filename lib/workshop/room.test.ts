@@ -85,15 +85,53 @@ describe("roomView", () => {
       ...["a", "b", "c"].map((id, i) =>
         learner(id, { progress: [passedStep("base", T0)], runs: [failedRun("apt", "layer-size", i === 2 ? "layer 2 still holds 90 MB" : "layer 2 still holds 180 MB", T0 + MIN)] }),
       ),
-      learner("d", { runs: [failedRun("base", "image", "there is no image small:1", T0 + MIN)] }),
+      learner("d", { runs: [failedRun("base", "image", "there is no image small:1", T0 + 2 * MIN), failedRun("base", "image", "there is no image small:1", T0 + MIN)] }),
       learner("e", { progress: [passedStep("base", T0)] }),
     ];
     const { groups } = roomView(snapshot(learners));
     expect(groups.map((g) => g.text)).toEqual([
-      "3 stuck on step 2: Layer sizes: layer 2 still holds 180 MB",
-      "1 stuck on step 1: image: there is no image small:1",
+      "3 failing step 2: Layer sizes: layer 2 still holds 180 MB",
+      "1 failing step 1: image: there is no image small:1",
     ]);
     expect(groups[0].learnerIds).toEqual(["a", "b", "c"]);
+  });
+
+  it("a learner who only opened the chapter is not started, not failing: the lab's own first run is not theirs", () => {
+    // Their shell's first prompt ran step 1's checks in an untouched sandbox: everything fails.
+    const opened = learner("opened", {
+      progress: [{ ...passedStep("base", T0 + MIN), passed: false, completedAt: null, lastVerdict: "2 checks fail." }],
+      runs: [failedRun("base", "image", "there is no image small:1", T0 + MIN)],
+    });
+    // Positive control: the same run after a command of theirs (a second run on the step) is failing.
+    const tried = learner("tried", {
+      progress: [{ ...passedStep("base", T0 + 2 * MIN), passed: false, completedAt: null, lastVerdict: "2 checks fail." }],
+      runs: [failedRun("base", "image", "there is no image small:1", T0 + 2 * MIN), failedRun("base", "image", "there is no image small:1", T0 + MIN)],
+    });
+    // A lone run on a later step follows work on an earlier one; a hint opened on the step is work on it too.
+    const moved = learner("moved", { progress: [passedStep("base", T0 + MIN)], runs: [failedRun("apt", "layer-size", "180 MB", T0 + 2 * MIN)] });
+    const hinted = learner("hinted", {
+      progress: [{ ...passedStep("base", T0 + MIN), passed: false, completedAt: null, hintsOpened: 1, lastVerdict: "2 checks fail." }],
+      runs: [failedRun("base", "image", "there is no image small:1", T0 + MIN)],
+    });
+    const view = roomView(snapshot([opened, tried, moved, hinted]));
+    const byId = Object.fromEntries(view.rows.map((r) => [r.learnerId, r]));
+    expect(byId.opened.cells.map((c) => c.status)).toEqual(["not-started", "not-started", "not-started"]);
+    expect(byId.opened.failing).toBeNull();
+    expect(byId.tried.cells[0].status).toBe("failing");
+    expect(byId.tried.failing).toMatchObject({ checkId: "image" });
+    expect(byId.moved.cells.map((c) => c.status)).toEqual(["passed", "failing", "not-started"]);
+    expect(byId.hinted.cells[0].status).toBe("failing");
+    // The banner names only learners who are failing, and does not call them stuck.
+    expect(view.groups.map((g) => g.text)).toEqual(["2 failing step 1: image: there is no image small:1", "1 failing step 2: Layer sizes: 180 MB"]);
+  });
+
+  it("a group says how many of its learners are stuck, as the header counts them", () => {
+    const runs = [3, 2, 1].map((m) => failedRun("apt", "layer-size", "180 MB", T0 + m * MIN));
+    const stuck = learner("stuck", { progress: [passedStep("base", T0)], runs });
+    const fresh = learner("fresh", { progress: [passedStep("base", T0)], runs: runs.slice(0, 1) });
+    const view = roomView(snapshot([stuck, fresh]));
+    expect(view.rows.filter((r) => r.stuck).map((r) => r.learnerId)).toEqual(["stuck"]);
+    expect(view.groups.map((g) => g.text)).toEqual(["2 failing step 2 (1 stuck): Layer sizes: 180 MB"]);
   });
 
   it("flags a learner stuck after N minutes without progress, but not one who finished", () => {
@@ -111,11 +149,15 @@ describe("roomView", () => {
   it("flags a learner stuck when the same check fails K times in a row, not when the failures differ", () => {
     const runs = (ids: string[]) => ids.map((id, i) => failedRun("apt", id, "why", T0 + (ids.length - i) * MIN));
     const repeated = learner("rep", { runs: runs(["layer-size", "layer-size", "layer-size", "image"]) });
+    // The same three runs, the oldest being the lab's own first look: two of them are the learner's.
+    const opened = learner("opened", { runs: runs(["layer-size", "layer-size", "layer-size"]) });
     const varied = learner("var", { runs: runs(["layer-size", "image", "layer-size"]) });
-    const rows = roomView(snapshot([repeated, varied])).rows;
+    const rows = roomView(snapshot([repeated, varied, opened])).rows;
     const byId = Object.fromEntries(rows.map((r) => [r.learnerId, r]));
     expect(byId.rep.stuck).toMatchObject({ kind: "repeated", times: 3, check: { checkId: "layer-size" } });
     expect(byId.var.stuck).toBeNull();
+    expect(byId.opened.stuck).toBeNull();
+    expect(byId.opened.failing).toMatchObject({ checkId: "layer-size" });
   });
 
   it("counts hints opened and solutions revealed over steps", () => {

@@ -125,7 +125,10 @@ export interface RoomGroup {
   /** The message most of the group sees (messages differ in details such as sizes). */
   message: string;
   learnerIds: string[];
-  /** "9 stuck on step 3: Layer sizes: layer 2 still holds 180 MB". */
+  /**
+   * "9 failing step 3: Layer sizes: layer 2 still holds 180 MB", with "(2 stuck)" when some of them are: failing a
+   * check is not being stuck (that takes N idle minutes or K failures in a row), and the header counts the stuck.
+   */
   text: string;
 }
 
@@ -152,8 +155,26 @@ function failedChecks(run: RoomCheckRun): RoomCheckRun["checks"] {
   return run.checks.filter((check) => check.status === "failed");
 }
 
-function describeCell(progress: RoomProgress | undefined, latestRun: RoomCheckRun | undefined): { status: CellStatus; detail: string } {
+/**
+ * The run the lab makes by itself when the learner's shell first comes to a prompt (checks run at every prompt,
+ * for the step in view): it judges a sandbox the learner has not touched, so it says nothing about them. It is the
+ * learner's oldest run while the room still sees their whole history (fewer than RECENT_RUNS runs), provided
+ * nothing else shows work before it: no progress on another step, no hint or solution opened. Every later run
+ * follows something the learner did (a command, a save, "Check now").
+ */
+function openingRun(learner: RoomLearner): RoomCheckRun | null {
+  const oldest = learner.runs.at(-1);
+  if (!oldest || learner.runs.length >= RECENT_RUNS) return null;
+  const workedBefore = learner.progress.some(
+    (p) => (p.chapterId !== oldest.chapterId || p.stepId !== oldest.stepId) || p.hintsOpened > 0 || p.solutionRevealed,
+  );
+  return workedBefore ? null : oldest;
+}
+
+function describeCell(progress: RoomProgress | undefined, latestRun: RoomCheckRun | undefined, opening: RoomCheckRun | null): { status: CellStatus; detail: string } {
   if (progress?.passed) return { status: "passed", detail: "Passed" };
+  // Only the lab's own first look at this step: the learner has not worked on it yet.
+  if (latestRun && latestRun === opening) return { status: "not-started", detail: "Not started (opened, not tried yet)" };
   if (latestRun && !latestRun.passed) {
     const failed = failedChecks(latestRun);
     return { status: "failing", detail: failed.length ? failed.map((c) => `${c.title}: ${c.message}`).join("\n") : (progress?.lastVerdict ?? "Failing") };
@@ -162,9 +183,9 @@ function describeCell(progress: RoomProgress | undefined, latestRun: RoomCheckRu
   return { status: "not-started", detail: "Not started" };
 }
 
-function currentFailure(learner: RoomLearner, steps: Map<string, RoomStep>, passed: Set<string>): FailingCheck | null {
+function currentFailure(learner: RoomLearner, steps: Map<string, RoomStep>, passed: Set<string>, opening: RoomCheckRun | null): FailingCheck | null {
   const latest = learner.runs[0];
-  if (!latest || latest.passed) return null;
+  if (!latest || latest.passed || latest === opening) return null;
   const key = stepKey(latest.chapterId, latest.stepId);
   const step = steps.get(key);
   if (!step || passed.has(key)) return null;
@@ -174,9 +195,11 @@ function currentFailure(learner: RoomLearner, steps: Map<string, RoomStep>, pass
 }
 
 /** How many of the latest runs in a row failed on the same step and check as the newest one. */
-function failureStreak(runs: RoomCheckRun[], failing: FailingCheck): number {
+function failureStreak(runs: RoomCheckRun[], failing: FailingCheck, opening: RoomCheckRun | null): number {
   let streak = 0;
   for (const run of runs) {
+    // The lab's own first run is no failure of the learner's.
+    if (run === opening) break;
     const sameStep = run.chapterId === failing.step.chapterId && run.stepId === failing.step.stepId;
     if (!sameStep || run.passed || failedChecks(run)[0]?.id !== failing.checkId) break;
     streak++;
@@ -186,6 +209,7 @@ function failureStreak(runs: RoomCheckRun[], failing: FailingCheck): number {
 
 export function roomRow(learner: RoomLearner, steps: RoomStep[], settings: RoomSettings, now: number): RoomRow {
   const progressByStep = new Map(learner.progress.map((p) => [stepKey(p.chapterId, p.stepId), p]));
+  const opening = openingRun(learner);
   const latestRunByStep = new Map<string, RoomCheckRun>();
   for (const run of learner.runs) {
     const key = stepKey(run.chapterId, run.stepId);
@@ -196,14 +220,14 @@ export function roomRow(learner: RoomLearner, steps: RoomStep[], settings: RoomS
     const progress = progressByStep.get(key);
     return {
       step,
-      ...describeCell(progress, latestRunByStep.get(key)),
+      ...describeCell(progress, latestRunByStep.get(key), opening),
       hintsOpened: progress?.hintsOpened ?? 0,
       solutionRevealed: progress?.solutionRevealed ?? false,
     };
   });
   const passedKeys = new Set(cells.filter((c) => c.status === "passed").map((c) => stepKey(c.step.chapterId, c.step.stepId)));
   const finished = steps.length > 0 && passedKeys.size === steps.length;
-  const failing = currentFailure(learner, new Map(steps.map((s) => [stepKey(s.chapterId, s.stepId), s])), passedKeys);
+  const failing = currentFailure(learner, new Map(steps.map((s) => [stepKey(s.chapterId, s.stepId), s])), passedKeys, opening);
 
   const lastProgressAt = Math.max(learner.joinedAt, ...learner.progress.filter((p) => p.passed).map((p) => p.completedAt ?? p.updatedAt));
   const lastActivityAt = Math.max(
@@ -214,7 +238,7 @@ export function roomRow(learner: RoomLearner, steps: RoomStep[], settings: RoomS
   );
 
   let stuck: StuckReason | null = null;
-  const streak = failing ? failureStreak(learner.runs, failing) : 0;
+  const streak = failing ? failureStreak(learner.runs, failing, opening) : 0;
   if (failing && streak >= settings.repeatedFailures) stuck = { kind: "repeated", times: streak, check: failing };
   else if (!finished && now - lastProgressAt >= settings.stuckAfterMinutes * 60_000) {
     stuck = { kind: "idle", minutes: Math.floor((now - lastProgressAt) / 60_000) };
@@ -254,13 +278,14 @@ export function roomGroups(rows: RoomRow[], steps: RoomStep[]): RoomGroup[] {
   return [...groups.values()]
     .map(({ failing, rows: members }) => {
       const message = mostCommon(members.map((r) => r.failing!.message));
+      const stuck = members.filter((r) => r.stuck).length;
       return {
         step: failing.step,
         checkId: failing.checkId,
         checkTitle: failing.checkTitle,
         message,
         learnerIds: members.map((r) => r.learnerId),
-        text: `${members.length} stuck on step ${failing.step.label}: ${failing.checkTitle}: ${message}`,
+        text: `${members.length} failing step ${failing.step.label}${stuck ? ` (${stuck} stuck)` : ""}: ${failing.checkTitle}: ${message}`,
       };
     })
     .sort(

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
+import { NameFirst } from "@/components/lab/NameFirst";
 import { LabWorkspace, type ChapterView } from "@/components/lab/LabWorkspace";
 import { currentLearner } from "@/server/auth/request-guard";
 import { getChapter } from "@/server/content/course";
@@ -11,9 +12,9 @@ export const dynamic = "force-dynamic";
 export default async function ChapterPage({ params }: { params: Promise<{ chapterId: string }> }) {
   const { chapterId } = await params;
   const learner = await currentLearner();
-  if (!learner) redirect("/");
   const chapter = await getChapter(chapterId);
   if (!chapter) notFound();
+  if (!learner) return <NameFirst title={chapter.title} what="this chapter" />;
   if (await isChapterLocked(learner.id, chapter.id)) {
     return (
       <main className="page">

@@ -1,4 +1,5 @@
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
+import { NameFirst } from "@/components/lab/NameFirst";
 import { DrillWorkspace } from "@/components/drills/DrillWorkspace";
 import { currentLearner } from "@/server/auth/request-guard";
 import { drillVariant, getDrill } from "@/server/content/drills";
@@ -10,9 +11,9 @@ export const dynamic = "force-dynamic";
 export default async function DrillPage({ params }: { params: Promise<{ drillId: string }> }) {
   const { drillId } = await params;
   const learner = await currentLearner();
-  if (!learner) redirect("/");
   const drill = await getDrill(drillId);
   if (!drill) notFound();
+  if (!learner) return <NameFirst title={drill.title} what="this drill" />;
   const attempt = await latestDrillAttempt(learner.id, drill.id);
   // Only what the page shows crosses to the client: no checks, no fix before the attempt is over.
   return (
