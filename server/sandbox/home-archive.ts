@@ -34,6 +34,13 @@ const TAR_OWNERSHIP = ["--numeric-owner", "--xattrs", "--xattrs-include=*", "--a
 /** zstd level 3 with a thread per core: on this 2-core host the archive is I/O- and tar-bound; higher levels only cost time. */
 const ZSTD_LEVEL = "-3";
 
+/**
+ * Runs a command as root of the user namespace held by process $1, in the home's mount point $2. nsenter
+ * opens the directory before it changes ids, so the sandbox's ids need no search permission on the lab's
+ * directories above it (a data directory may be 0700).
+ */
+const NSENTER = `nsenter --user --target "$1" --wd="$2" --setuid 0 --setgid 0 --`;
+
 /** Sends dockerd TERM and waits until it, containerd and rootlesskit are gone (best effort: 10 s). */
 const STOP_DOCKER = `pkill -TERM -x dockerd; for i in $(seq 100); do pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || pgrep -x rootlesskit >/dev/null || exit 0; sleep 0.1; done; exit 1`;
 
@@ -63,7 +70,7 @@ export function createHomeArchiver(opts: { diskDir: string; podman?: string }): 
       await ensureDiskMounted(disk);
       const excludes = [...EXCLUDE_ALWAYS, ...(withoutDocker ? [DOCKER_STORAGE] : [])].map((p) => `--exclude=${p}`);
       // head stops the pipeline one byte past the cap, so an oversized home never fills the lab's disk.
-      const script = `set -o pipefail; nsenter --user --target "$1" --setuid 0 --setgid 0 -- tar ${TAR_OWNERSHIP.join(" ")} ${excludes.join(" ")} --one-file-system -C "$2" -cf - . | zstd -q -T0 ${ZSTD_LEVEL} | head -c "$3" > "$4"`;
+      const script = `set -o pipefail; ${NSENTER} tar ${TAR_OWNERSHIP.join(" ")} ${excludes.join(" ")} --one-file-system -cf - . | zstd -q -T0 ${ZSTD_LEVEL} | head -c "$3" > "$4"`;
       const size = await inNamespace(state, async (pid) => {
         const result = await runHostCommand("bash", ["-c", script, "bash", String(pid), disk.mountpoint, String(maxBytes + 1), file]);
         const { size } = await stat(file);
@@ -81,7 +88,7 @@ export function createHomeArchiver(opts: { diskDir: string; podman?: string }): 
       await stopDocker(sandboxId);
       const disk = sandboxDisk(opts.diskDir, sandboxId);
       // What the new home held (the skeleton dotfiles, Docker's empty store) goes: the archive is the whole home.
-      const script = `set -o pipefail; nsenter --user --target "$1" --setuid 0 --setgid 0 -- find "$2" -mindepth 1 -delete && zstd -q -d -c -- "$3" | nsenter --user --target "$1" --setuid 0 --setgid 0 -- tar ${TAR_OWNERSHIP.join(" ")} --same-owner --same-permissions -C "$2" -xf -`;
+      const script = `set -o pipefail; ${NSENTER} find . -mindepth 1 -delete && zstd -q -d -c -- "$3" | ${NSENTER} tar ${TAR_OWNERSHIP.join(" ")} --same-owner --same-permissions -xf -`;
       await inNamespace(state, async (pid) => {
         const result = await runHostCommand("bash", ["-c", script, "bash", String(pid), disk.mountpoint, file]);
         if (result.exitCode !== 0) throw new Error(`unpacking the kept home into ${sandboxId} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
