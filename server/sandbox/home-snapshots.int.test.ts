@@ -39,7 +39,7 @@ function homes(maxBytes: number): HomeKeeper {
 }
 
 function manager(keeper: HomeKeeper): SandboxManager {
-  const m = new SandboxManager({ driver, store, limits: testLimits, poolSize: 0, idleTimeoutMs: 60 * MIN, maxLifetimeMs: 30 * MIN, homes: keeper, now });
+  const m = new SandboxManager({ driver, store, limits: testLimits, poolSize: 0, idleTimeoutMs: 60 * MIN, maxLifetimeMs: 30 * MIN, reapIntervalMs: DAY, homes: keeper, now });
   managers.push(m);
   return m;
 }
@@ -100,6 +100,24 @@ describe("work survives expiry", () => {
     expect(await findHomeSnapshot(ann)).toBeNull();
     expect(readdirSync(snapshotDir)).toEqual([]);
     await lab.release(ann);
+  });
+
+  it("a sandbox that expired while the lab was down is kept when the lab starts again, and comes back", async () => {
+    const before = manager(homes(3072 * 1024 * 1024));
+    const erin = await learner("erin");
+    const first = await before.acquire(erin);
+    expect((await asLearner(driver, first.sandboxId, "echo while-down > ~/work.txt && cat ~/work.txt")).stdout).toBe("while-down\n");
+    await before.shutdown();
+    clockOffset += 31 * MIN;
+
+    const after = manager(homes(3072 * 1024 * 1024));
+    await after.start();
+    expect(await exists(first.sandboxId)).toBe(false);
+    expect((await findHomeSnapshot(erin))?.state).toBe("kept");
+    const back = await after.acquire(erin);
+    expect(back.sandboxId).not.toBe(first.sandboxId);
+    expect((await asLearner(driver, back.sandboxId, "cat ~/work.txt")).stdout).toBe("while-down\n");
+    await after.release(erin);
   });
 
   it("over the per-learner cap the files are kept without Docker's storage, and a home too large even so is refused; both say so", async () => {

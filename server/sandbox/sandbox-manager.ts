@@ -334,6 +334,10 @@ export class SandboxManager {
     }
     // Adopted pool sandboxes were ready when the last server left them; acquire() checks Docker before handing one out.
     for (const id of plan.adopt) this.pool.push(Provision.ready(id, byId.get(id)!.createdAt.getTime()));
+    // Learners' sandboxes that expired while the lab was down: their homes are kept first, as reap() does.
+    for (const a of assignments.filter((a) => plan.forget.includes(a.learnerId) && plan.destroy.includes(a.sandboxId))) {
+      await this.opts.homes?.keep(a.learnerId, a.sandboxId).catch((error) => this.log(`keeping the home of ${a.learnerId} (expired ${a.sandboxId}) failed`, error));
+    }
     for (const id of plan.destroy) await this.driver.destroy(id).catch((error) => this.log(`destroying ${id} failed`, error));
     await this.driver.prune().catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
     for (const learnerId of this.assigned.keys()) this.places.set(learnerId, (await this.opts.admission?.workshopOf(learnerId)) ?? null);
