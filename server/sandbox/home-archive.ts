@@ -44,6 +44,12 @@ const NSENTER = `nsenter --user --target "$1" --wd="$2" --setuid 0 --setgid 0 --
 /** Sends dockerd TERM and waits until it, containerd and rootlesskit are gone (best effort: 10 s). */
 const STOP_DOCKER = `pkill -TERM -x dockerd; for i in $(seq 100); do pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || pgrep -x rootlesskit >/dev/null || exit 0; sleep 0.1; done; exit 1`;
 
+/**
+ * A new sandbox's own Docker (and anything else of the learner's: nobody has a shell in it yet) only has
+ * to be gone before its home is replaced, so it is killed rather than asked to stop: ~0.3 s instead of ~1.5 s.
+ */
+const KILL_LEARNER = `pkill -KILL -u learner; for i in $(seq 50); do pgrep -u learner >/dev/null || exit 0; sleep 0.1; done; exit 1`;
+
 export function createHomeArchiver(opts: { diskDir: string; podman?: string }): HomeArchiver {
   const podman = opts.podman ?? "podman";
 
@@ -55,8 +61,8 @@ export function createHomeArchiver(opts: { diskDir: string; podman?: string }): 
     return { running: text.slice(0, space) === "true", uidMap: maps.UidMap, gidMap: maps.GidMap };
   }
 
-  async function stopDocker(sandboxId: string): Promise<void> {
-    await runHostCommand(podman, ["exec", "--user", "root", sandboxId, "sh", "-c", STOP_DOCKER]);
+  async function stopDocker(sandboxId: string, script = STOP_DOCKER): Promise<void> {
+    await runHostCommand(podman, ["exec", "--user", "root", sandboxId, "sh", "-c", script]);
   }
 
   return {
@@ -85,7 +91,7 @@ export function createHomeArchiver(opts: { diskDir: string; podman?: string }): 
     async restore(sandboxId, file) {
       const state = await inspect(sandboxId);
       if (!state.running) throw new Error(`sandbox ${sandboxId} is not running`);
-      await stopDocker(sandboxId);
+      await stopDocker(sandboxId, KILL_LEARNER);
       const disk = sandboxDisk(opts.diskDir, sandboxId);
       // What the new home held (the skeleton dotfiles, Docker's empty store) goes: the archive is the whole home.
       const script = `set -o pipefail; ${NSENTER} find . -mindepth 1 -delete && zstd -q -d -c -- "$3" | ${NSENTER} tar ${TAR_OWNERSHIP.join(" ")} --same-owner --same-permissions -xf -`;
