@@ -60,7 +60,7 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({ config: parseConfig({}), sandboxes: { release: async (learnerId: string) => void released.push(learnerId) } } as never);
+    setRuntime({ config: parseConfig({}), sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`) } } as never);
   });
   afterAll(() => release());
   beforeEach(() => resetLimiters());
@@ -300,9 +300,14 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
     expect(seen.get(outsider)).toEqual([]);
 
     released.length = 0;
+    const badEnd = await endRoute.POST(request("/x", { cookie: alice, body: { keepWork: "no" } }), params(id));
+    expect(badEnd.status).toBe(400);
+    expect((await badEnd.json()).error).toBe("Say whether the learners' work is kept (true or false).");
+    expect(released).toEqual([]);
+    // Without a body the members' work is kept (what loses nothing); the page sends {keepWork} from its checkbox.
     const ended = await endRoute.POST(request("/x", { cookie: alice }), params(id));
     expect(await ended.json()).toEqual({ released: 1, failed: 0 });
-    expect(released).toEqual([dana]);
+    expect(released).toEqual([`${dana}:keep`]);
     expect(seen.get(dana)?.at(-1)).toEqual({ type: "room", change: "ended" });
     expect((await lockedChaptersFor(dana)).size).toBe(0);
     expect((await endRoute.POST(request("/x", { cookie: alice }), params(id))).status).toBe(409);
