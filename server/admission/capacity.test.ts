@@ -31,6 +31,15 @@ describe("lab capacity", () => {
     expect(c.diskCommittedBytes).toBe(27 * GB);
   });
 
+  it("reports what kept homes take, already out of the free space (they add no second deduction)", () => {
+    const withSnapshots: HostReadings = { ...host, disk: { ...host.disk, freeBytes: 70 * GB }, snapshots: { count: 20, bytes: 10 * GB } };
+    const c = labCapacity(withSnapshots, rules, 0);
+    // 70 − 25.2 = 44.8 GB: four disks, one fewer than with the 10 GB of snapshots still free.
+    expect(c.byDisk).toBe(4);
+    expect(c.snapshotBytes).toBe(10 * GB);
+    expect(describeCapacity(c)).toMatch(/10\.0 GB taken by kept homes\)$/);
+  });
+
   it("counts a sandbox whose disk is still being made at its full size", () => {
     const c = labCapacity(host, rules, 2);
     // Two sandboxes counted but no disk file yet: 20 GB promised, 34.8 GB left: three more.
