@@ -14,6 +14,10 @@ export const stepVerdictViewSchema = z.object({ passed: z.boolean(), checks: z.a
 export type StepVerdictView = z.infer<typeof stepVerdictViewSchema>;
 export type CheckResultView = z.infer<typeof checkResult>;
 
+/** Who restarted or replaced a learner's sandbox: the learner themselves, or their instructor (by name). */
+export const sandboxActorSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("learner") }), z.object({ kind: z.literal("instructor"), name: z.string() })]);
+export type SandboxActor = z.infer<typeof sandboxActorSchema>;
+
 export const learnerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("checking"), chapterId: z.string(), stepId: z.string() }),
   z.object({ type: z.literal("verdict"), chapterId: z.string(), stepId: z.string(), verdict: stepVerdictViewSchema }),
@@ -25,6 +29,20 @@ export const learnerEventSchema = z.discriminatedUnion("type", [
    * leaderboard changed (shown, hidden, a new score: open boards reload), or it ended.
    */
   z.object({ type: z.literal("room"), change: z.enum(["chapters", "drills", "ended"]) }),
+  /**
+   * The learner's sandbox is being restarted (files, images and build cache kept) or replaced by a fresh one
+   * (start over), by the learner or by their instructor; then it is done, or it failed (`error` says why).
+   * Pages pause their file polls meanwhile and, after a replacement, put the exercise files back and reload them.
+   */
+  z.object({
+    type: z.literal("sandbox"),
+    change: z.enum(["restarting", "restarted", "replacing", "replaced", "failed"]),
+    by: sandboxActorSchema,
+    error: z.string().optional(),
+  }),
 ]);
 
 export type LearnerEvent = z.infer<typeof learnerEventSchema>;
+
+/** A sandbox event, for the code that reacts to one. */
+export type SandboxEvent = Extract<LearnerEvent, { type: "sandbox" }>;

@@ -3,6 +3,7 @@
 import { useCallback, useRef, useState } from "react";
 import type { AttemptView } from "@/lib/drills/drill-api";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
+import { SandboxControls } from "@/components/lab/SandboxControls";
 import { SplitPane } from "@/components/lab/SplitPane";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { VerdictStatus, type VerdictSummary } from "@/components/lab/VerdictStatus";
@@ -49,6 +50,7 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
                 <div className="pane-title">
                   Terminal
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
+                  <SandboxControls exercise={attempt ? { drillId: drill.id } : null} />
                 </div>
                 <Terminal ref={terminal} />
               </>

@@ -1,8 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useLearnerEvents } from "@/components/lab/useLearnerEvents";
 import { emptyTab, expectedHash, isDirty, isNewToTab, tabReducer, type DiskVersion, type TabEvent, type TabSync } from "@/lib/workspace/tab-sync";
-import { fetchFile, fetchFileList, saveFile, WorkspaceRequestError } from "./workspace-client";
+import { fetchFile, fetchFileList, saveFile, startChapter, WorkspaceRequestError } from "./workspace-client";
 
 /**
  * How often the editor asks whether the terminal changed a file. Each ask costs an exec in the sandbox,
@@ -104,6 +105,65 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
     setNotices((prev) => (sameRecord(prev, found) ? prev : found));
   }, [apply, api]);
 
+  /**
+   * The learner's sandbox is being restarted or replaced (by them or their instructor): polling pauses, so the
+   * moments without a sandbox or without the files are not taken for files deleted from the terminal.
+   */
+  const sandboxBusy = useRef(false);
+  /** Polls now (set by the polling effect while it runs). */
+  const pollNow = useRef(() => {});
+
+  /**
+   * After a fresh sandbox: the exercise's starting files are put in (the start route, which never overwrites),
+   * then every tab takes the sandbox's version quietly, as a first load does. A tab holding unsaved edits keeps
+   * them and offers the new version in its banner instead: nothing typed is lost without a click.
+   */
+  const reloadFresh = useCallback(async () => {
+    const failures: string[] = [];
+    await startChapter(
+      api,
+      (event) => {
+        if ("error" in event) failures.push(event.error);
+      },
+      new AbortController().signal,
+    );
+    if (failures.length) throw new WorkspaceRequestError(503, failures[0]);
+    const list = await fetchFileList(api);
+    unreadable.current.clear();
+    // "Saved … at" spoke of the sandbox that is gone.
+    setStatus(null);
+    await Promise.all(
+      list.files.map(async (entry) => {
+        const tab = tabsRef.current[entry.path];
+        if (!tab || entry.kind !== "file") return;
+        const file = await fetchFile(api, entry.path);
+        const version = { hash: file.hash, text: file.content };
+        const edited = tab.base !== null && tab.text !== tab.base.text;
+        apply(entry.path, edited ? { type: "disk-changed", version } : { type: "loaded", version });
+      }),
+    );
+  }, [api, apply]);
+
+  useLearnerEvents((event) => {
+    if (event.type !== "sandbox" || !enabled) return;
+    if (event.change === "restarting" || event.change === "replacing") {
+      sandboxBusy.current = true;
+      return;
+    }
+    if (event.change !== "replaced") {
+      sandboxBusy.current = false;
+      pollNow.current();
+      return;
+    }
+    reloadFresh()
+      .then(() => setConnection(null))
+      .catch((error: Error) => setConnection({ message: error.message, sandboxDown: error instanceof WorkspaceRequestError && error.status === 503 }))
+      .finally(() => {
+        sandboxBusy.current = false;
+        pollNow.current();
+      });
+  });
+
   useEffect(() => {
     if (!enabled) return;
     let stopped = false;
@@ -126,7 +186,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
     async function tick() {
       if (stopped || running) return;
       // A hidden page does not poll: nobody is looking, and a room full of background tabs costs nothing.
-      if (document.visibilityState === "visible") {
+      if (document.visibilityState === "visible" && !sandboxBusy.current) {
         running = true;
         try {
           await syncWithSandbox();
@@ -149,6 +209,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
       lastActivity = Date.now();
       if (failures === 0 && !running && scheduledFor - Date.now() > POLL_MS) schedule(POLL_MS);
     };
+    pollNow.current = () => void tick();
     void tick();
     document.addEventListener("visibilitychange", onVisible);
     window.addEventListener("focus", onVisible);
@@ -157,6 +218,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
     return () => {
       stopped = true;
       clearTimeout(timer);
+      pollNow.current = () => {};
       document.removeEventListener("visibilitychange", onVisible);
       window.removeEventListener("focus", onVisible);
       document.removeEventListener("keydown", onActivity, true);

@@ -5,6 +5,7 @@ import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { SplitPane } from "./SplitPane";
 import { StepPanel, type StepView } from "./StepPanel";
+import { SandboxControls } from "./SandboxControls";
 import { VerdictStatus, type VerdictSummary } from "./VerdictStatus";
 
 export interface ChapterView {
@@ -52,6 +53,7 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
                 <div className="pane-title">
                   Terminal
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
+                  <SandboxControls exercise={{ chapterId: chapter.id }} />
                 </div>
                 <Terminal ref={terminal} />
               </>

@@ -81,6 +81,8 @@ const LIMITS = {
   login: { burst: 20, refillMs: 3_000 },
   /** Failed sign-ins, per address and username. */
   loginFailure: { burst: 5, refillMs: 60_000 },
+  /** A learner's sandbox restarts and fresh starts, per learner (server/sandbox/sandbox-controls.ts). */
+  sandboxControl: { burst: 4, refillMs: 30_000 },
 } satisfies Record<string, BucketRule>;
 
 const slot = globalThis as unknown as { layerlabLimiters?: Map<string, RateLimiter> };

@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import { HttpError } from "../http/http-error";
 import { assertSameOrigin as assertOriginAllowed, parseAllowedOrigins } from "../http/same-origin";
 import { getRuntime } from "../runtime";
-import { learnerFromToken, SESSION_COOKIE, type LearnerIdentity } from "./learner-session";
+import { learnerFromCookieHeader, learnerFromToken, SESSION_COOKIE, type LearnerIdentity } from "./learner-session";
 
 // HttpError and jsonRoute live in the HTTP edge (server/http/); this module is where route handlers and use cases
 // have always found them.
@@ -20,10 +20,13 @@ export function assertSameOrigin(request: Request): void {
   assertOriginAllowed(request, parseAllowedOrigins(getRuntime().config.LAYERLAB_ORIGINS));
 }
 
-/** For route handlers that change state: same origin and a signed-in learner, or an HttpError. */
+/**
+ * For route handlers that change state: same origin and a signed-in learner, or an HttpError. The session is read
+ * from the request itself (as currentInstructor(request) does), so routes also run outside Next's request scope.
+ */
 export async function requireLearner(request: Request): Promise<LearnerIdentity> {
   if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
-  const learner = await currentLearner();
+  const learner = await learnerFromCookieHeader(request.headers.get("cookie"));
   if (!learner) throw new HttpError(401, "Start a session first: enter a display name on the home page.");
   return learner;
 }

@@ -122,6 +122,12 @@ export interface QueuedLearner {
 
 export type ProgressListener = (progress: SandboxProgress) => void;
 
+/** Work done inside the learner's turn, before their sandbox goes down (nothing else for them runs between). */
+export interface ReplaceHooks {
+  /** E.g. letting go of the learner's terminal, so its tabs reconnect to what comes next instead of seeing it die. */
+  beforeStop?: () => Promise<void>;
+}
+
 export interface AcquiredSandbox {
   learnerId: string;
   sandboxId: string;
@@ -397,9 +403,30 @@ export class SandboxManager {
   }
 
   /** Throws the learner's sandbox away and gives them a fresh one (they keep their place: no waiting in line). */
-  reset(learnerId: string, onProgress?: ProgressListener): Promise<AcquiredSandbox> {
+  reset(learnerId: string, onProgress?: ProgressListener, hooks: ReplaceHooks = {}): Promise<AcquiredSandbox> {
     return this.forLearner(learnerId, async () => {
-      await this.dropLocked(learnerId, true);
+      await hooks.beforeStop?.();
+      // Fresh means fresh: a home kept from an expired sandbox is not restored into it either.
+      await this.dropLocked(learnerId, true, "discard");
+      return this.acquireLocked(learnerId, onProgress);
+    });
+  }
+
+  /**
+   * Restarts the learner's sandbox with its disk (files, images, build cache kept): the container is stopped,
+   * started again and Docker started in it. Anything asking for this learner's sandbox meanwhile (a terminal
+   * reconnecting, a check) waits for it. Undefined when the learner has no sandbox.
+   */
+  restart(learnerId: string, onProgress?: ProgressListener, hooks: ReplaceHooks = {}): Promise<AcquiredSandbox | undefined> {
+    return this.forLearner(learnerId, async () => {
+      const a = await this.assignment(learnerId);
+      if (!a) return undefined;
+      await hooks.beforeStop?.();
+      await this.driver.stop(a.sandboxId).catch((error) => {
+        // Already gone: acquiring below makes it again, as after any lost sandbox.
+        if (!(error instanceof SandboxUnavailableError)) throw error;
+      });
+      a.running = false;
       return this.acquireLocked(learnerId, onProgress);
     });
   }

@@ -122,6 +122,18 @@ export class TerminalHub {
     return true;
   }
 
+  /**
+   * Detaches the lab from the learner's shell and resolves once it has let go (their sandbox is about to be
+   * restarted or replaced). Open tabs are told "re-attaching" (1001), not "sandbox stopped", so they reconnect by
+   * themselves, and their reconnection waits for whatever sandbox the learner has next.
+   */
+  async letGo(learnerId: string): Promise<void> {
+    const session = this.learners.get(learnerId)?.session;
+    if (!session || session.ended) return;
+    const ended = new Promise<void>((resolve) => session.onEnd(resolve));
+    session.close();
+    await ended;
+  }
   /** Called each time a learner's shell returns to a prompt; returns an unsubscribe function. */
   onPrompt(listener: (event: PromptEvent) => void): () => void {
     this.promptListeners.add(listener);

@@ -249,7 +249,12 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
       stop();
       expect(response.status).toBe(200);
       expect(resets).toEqual([bob]);
-      expect(seen).toMatchObject([{ type: "message", text: expect.stringMatching(/fresh sandbox/) }]);
+      // The learner's pages are told who gave them the fresh sandbox, as it starts and once it is there.
+      const by = { kind: "instructor", name: "Inst" };
+      expect(seen).toEqual([
+        { type: "sandbox", change: "replacing", by },
+        { type: "sandbox", change: "replaced", by },
+      ]);
       const trail = await db().auditEvent.findMany({ where: { workshopId, action: "learner.reset-sandbox" } });
       expect(trail.map((e) => JSON.parse(e.detail))).toEqual([{ learnerId: bob }]);
     });

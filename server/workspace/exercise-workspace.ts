@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { normalizeWorkdir, resolveExercisePath } from "@/lib/workspace/exercise-path";
 import { MAX_FILE_BYTES, type FileContent, type FileEntry, type SavedFile } from "@/lib/workspace/workspace-api";
-import { HttpError } from "../auth/request-guard";
+import { HttpError } from "../http/http-error";
 import { SandboxUnavailableError, type ExecResult, type SandboxDriver } from "../sandbox/driver";
 
 /**

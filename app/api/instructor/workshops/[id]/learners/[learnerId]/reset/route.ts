@@ -1,8 +1,5 @@
 import { jsonRoute } from "@/server/auth/request-guard";
-import { recordAudit } from "@/server/db/audit";
-import { publishToLearner } from "@/server/events/learner-event-bus";
-import { getRuntime } from "@/server/runtime";
-import { noteLearnerChanged } from "@/server/workshop/room-feed";
+import { resetLearnerSandbox } from "@/server/workshop/reset-learner-sandbox";
 import { requireRoomLearner } from "@/server/workshop/room-access";
 
 /**
@@ -12,14 +9,7 @@ import { requireRoomLearner } from "@/server/workshop/room-access";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string; learnerId: string }> }) {
   return jsonRoute(async () => {
     const { instructor, workshop, learnerId } = await requireRoomLearner(request, await params);
-    await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "learner.reset-sandbox", detail: { learnerId } });
-    await getRuntime().sandboxes.reset(learnerId);
-    publishToLearner(learnerId, {
-      type: "message",
-      from: instructor.displayName,
-      text: "Your instructor gave you a fresh sandbox. Your progress is kept; start the chapter again to get its files back.",
-    });
-    noteLearnerChanged(learnerId);
+    await resetLearnerSandbox(instructor, workshop.id, learnerId);
     return Response.json({ reset: true });
   });
 }
