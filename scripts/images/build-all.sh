@@ -72,7 +72,17 @@ recipe_hash() {
 # upstream version of a Debian version string: 1:1.35.0-4+b1 -> 1.35.0, 2:1.19~1 -> 1.19
 upstream_version() { local v="${1#*:}"; v="${v%%[-~+]*}"; echo "$v"; }
 
-img_label() { podman image inspect "$1" --format "{{index .Labels \"$2\"}}" 2>/dev/null || true; }
+# What the lab knows of a built image (recipe hash, version) lives beside podman's storage, not in the image:
+# labels would show in every learner's `docker image inspect` of a base image. A record counts only while the
+# name still points at the image it describes.
+built_record() { echo "$LAYERLAB_STATE_DIR/built/${1//[\/:]/_}"; }
+built_field() { # REF FIELD(recipe|version)
+  local id rec_id hash ver
+  id="$(podman image inspect "$1" --format '{{.Id}}' 2>/dev/null)" || return 0
+  read -r rec_id hash ver 2>/dev/null <"$(built_record "$1")" || return 0
+  [ "$rec_id" = "$id" ] || return 0
+  case "$2" in recipe) echo "$hash" ;; version) echo "$ver" ;; esac
+}
 
 human_size() { numfmt --to=iec --suffix=B "$1" 2>/dev/null || echo "${1}B"; }
 
@@ -101,12 +111,11 @@ build_arch() {
   args=(--os linux --arch "$arch")
   [ "$arch" = arm64 ] && args+=(--variant v8)
   for c in "${CHANGES[@]}"; do args+=(--change "$c"); done
-  args+=(--change "LABEL layerlab.recipe=$hash")
-  [ -n "$ver" ] && args+=(--change "LABEL layerlab.version=$ver")
-  args+=(--change "LABEL org.opencontainers.image.source=layerlab scripts/images/$name")
   # No `podman image rm -f` first: it would remove every running sandbox made from the old image. The
   # import takes the name over; the old image stays for the sandboxes that use it, and is pruned once none does.
   ll_quiet podman import -q "${args[@]}" "$tar" "$ref" || ll_die "$name: podman import of $tar failed"
+  mkdir -p "$LAYERLAB_STATE_DIR/built"
+  echo "$(podman image inspect "$ref" --format '{{.Id}}') $hash $ver" >"$(built_record "$ref")"
   rm -f "$tar" "$tar.version"
   ll_log "$name: $arch built in $((SECONDS - t0))s -> $ref ($(human_size "$(podman image inspect "$ref" --format '{{.Size}}')")${ver:+, version $ver})"
 }
@@ -274,7 +283,7 @@ for name in "${selected[@]}"; do
   multi=0; [ "$(echo "$ARCHES" | wc -w)" -gt 1 ] && multi=1
   for arch in $ARCHES; do
     ref="$(arch_ref "$arch")"
-    if [ "$force" = 0 ] && [ "$(img_label "$ref" layerlab.recipe)" = "$hash" ]; then
+    if [ "$force" = 0 ] && [ "$(built_field "$ref" recipe)" = "$hash" ]; then
       continue
     fi
     if [ "$built_any" = 0 ]; then
@@ -285,10 +294,11 @@ for name in "${selected[@]}"; do
     build_arch "$arch" "$ref" "$hash"
   done
   [ "$multi" = 1 ] && ensure_manifest
-  ver="$(img_label "$(arch_ref "${ARCHES%% *}")" layerlab.version)"
+  ver="$(built_field "$(arch_ref "${ARCHES%% *}")" version)"
   if [ "$push" = 1 ]; then
     [ "$name" = registry ] && ensure_lab_registry
-    [ "${#PUSH[@]}" -gt 0 ] && push_tags "$hash" "$ver"
+    # What is pushed is named by the local images it came from, so a rebuild of the same recipe is pushed again.
+    [ "${#PUSH[@]}" -gt 0 ] && push_tags "$hash:$(for a in $ARCHES; do podman image inspect "$(arch_ref "$a")" --format '{{.Id}}'; done | cut -c1-12 | tr '\n' ,)" "$ver"
   fi
   ll_log "$name: ok ($IMAGE${ver:+ $ver})"
 done

@@ -43,9 +43,9 @@ describe("podmanCreateArgs", () => {
     expect(valueOf(args, "--mount")).toEqual(["type=bind,src=/var/lib/layerlab/disks/layerlab-abc,dst=/home/learner"]);
   });
 
-  it("names the network, the registry, Docker's socket and the labels, and ends with the image", () => {
+  it("names the network, the registry and the labels, and ends with the image", () => {
     expect(valueOf(args, "--network")).toEqual(["layerlab"]);
-    expect(valueOf(args, "--env")).toEqual(["LAYERLAB_REGISTRY=10.231.7.2:5000", "DOCKER_HOST=unix:///home/learner/.run/docker.sock"]);
+    expect(valueOf(args, "--env")).toEqual(["LAYERLAB_REGISTRY=10.231.7.2:5000"]);
     expect(valueOf(args, "--label")).toEqual(["layerlab=1", "layerlab.sandbox=layerlab-abc"]);
     expect(args.at(-1)).toBe("localhost/layerlab/sandbox:latest");
   });

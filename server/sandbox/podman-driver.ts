@@ -33,8 +33,6 @@ export interface PodmanDriverOptions {
 
 export const LEARNER_HOME = "/home/learner";
 const LEARNER_UID = 1000;
-/** Where the image's rootless Docker listens; set for every process so checks need no login shell. */
-const DOCKER_HOST = "unix:///home/learner/.run/docker.sock";
 /**
  * The sandbox's user namespace: root, the learner (1000) and the learner's own subordinate range
  * for rootless Docker (100000-165535, from the image's /etc/subuid) must all be mapped.
@@ -82,7 +80,6 @@ export function podmanCreateArgs(p: {
     "--mount", `type=bind,src=${p.homeSource},dst=${LEARNER_HOME}`,
     "--network", p.network,
     "--env", `LAYERLAB_REGISTRY=${p.registry}`,
-    "--env", `DOCKER_HOST=${DOCKER_HOST}`,
     "--log-driver", "none",
   ];
   for (const [key, value] of Object.entries(p.labels)) args.push("--label", `${key}=${value}`);

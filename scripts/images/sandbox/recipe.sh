@@ -10,7 +10,6 @@ HOOKS=(--customize-hook="$R/customize.sh")
 CHANGES=(
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
   'ENV LANG=C.UTF-8'
-  'ENV DOCKER_HOST=unix:///home/learner/.run/docker.sock'
   'ENV XDG_RUNTIME_DIR=/home/learner/.run'
   'WORKDIR /home/learner'
   'CMD ["/usr/local/bin/layerlab-sandbox-init"]'

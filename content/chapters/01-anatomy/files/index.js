@@ -4,11 +4,11 @@ const http = require("node:http");
 const os = require("node:os");
 
 const port = Number(process.env.PORT || 8080);
-const whoAmI = process.env.WHO_AM_I || "World";
+const who = process.env.WHO || "World";
 
 const server = http.createServer((req, res) => {
   res.writeHead(200, { "Content-Type": "text/plain" });
-  res.end(`Hello ${whoAmI}. Wish you were here.\n`);
+  res.end(`Hello ${who}. Wish you were here.\n`);
 });
 
 server.listen(port, "0.0.0.0", () => {

@@ -4,7 +4,6 @@
 # not interactive: do nothing
 [ -z "${PS1-}" ] && return
 
-export DOCKER_HOST=unix:///home/learner/.run/docker.sock
 export XDG_RUNTIME_DIR=/home/learner/.run
 export LANG="${LANG:-C.UTF-8}"
 

@@ -1,6 +1,5 @@
 # layerlab sandbox environment (login shells). Interactive bash also reads
 # /etc/bash.bashrc, which sets the prompt and the shell integration.
-export DOCKER_HOST=unix:///home/learner/.run/docker.sock
 export XDG_RUNTIME_DIR=/home/learner/.run
 export LANG="${LANG:-C.UTF-8}"
 case ":$PATH:" in
