@@ -30,6 +30,16 @@ export const learnerEventSchema = z.discriminatedUnion("type", [
    */
   z.object({ type: z.literal("room"), change: z.enum(["chapters", "drills", "ended"]) }),
   /**
+   * The lab put the learner's sandbox right by itself (Docker dead, the sandbox killed or wedged by memory or
+   * processes, or beyond repair and replaced): what happened and what was done, in one sentence for the page.
+   */
+  z.object({
+    type: z.literal("recovery"),
+    fault: z.enum(["stopped", "docker", "memory", "processes", "unresponsive", "gone"]),
+    action: z.enum(["started", "restarted", "docker-restarted", "replaced"]),
+    message: z.string(),
+  }),
+  /**
    * The learner's sandbox is being restarted (files, images and build cache kept) or replaced by a fresh one
    * (start over), by the learner or by their instructor; then it is done, or it failed (`error` says why).
    * Pages pause their file polls meanwhile and, after a replacement, put the exercise files back and reload them.

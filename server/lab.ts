@@ -18,9 +18,12 @@ import { keepSandboxNetwork } from "./sandbox/network-policy";
 import { labHomeSnapshots } from "./sandbox/home-snapshots";
 import { createPodmanDriver } from "./sandbox/podman-driver";
 import { RunawayWatchdog } from "./sandbox/runaway-watchdog";
-import { SandboxManager, sandboxManagerOptions, type SandboxProgress } from "./sandbox/sandbox-manager";
+import { recoveryMessage } from "./sandbox/sandbox-faults";
+import { SandboxManager, sandboxManagerOptions, type SandboxProgress, type SandboxRecovery } from "./sandbox/sandbox-manager";
+import { noticeWhenAttached, SandboxWatchdog } from "./sandbox/sandbox-watchdog";
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
+import { restoreExerciseFiles } from "./workspace/restore-exercise-files";
 import { noteLearnerActivity } from "./workshop/room-feed";
 
 const PROGRESS_TEXT: Record<Exclude<SandboxProgress["phase"], "queued">, { message: string; percent: number }> = {
@@ -45,16 +48,25 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   await getCourse();
   await getDrills();
 
+  const diskDir = path.resolve(config.LAYERLAB_DATA_DIR, "disks");
   const driver = createPodmanDriver({
     image: config.LAYERLAB_SANDBOX_IMAGE,
     network: config.LAYERLAB_NETWORK,
     registry: config.LAYERLAB_REGISTRY,
-    diskDir: path.resolve(config.LAYERLAB_DATA_DIR, "disks"),
+    diskDir,
     instance: config.LAYERLAB_INSTANCE,
   });
   const policy = await keepSandboxNetwork({ instance: config.LAYERLAB_INSTANCE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
   const admission = createLabAdmission(config);
-  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, homes: labHomeSnapshots(config, path.resolve(config.LAYERLAB_DATA_DIR, "disks")) });
+  // What the lab did about a learner's sandbox by itself, told in their terminal and on their page.
+  const onRecovered = (r: SandboxRecovery) =>
+    void (async () => {
+      if (r.action === "replaced") await restoreExerciseFiles(driver, r.learnerId, r.sandboxId).catch((error) => console.error(`putting ${r.learnerId}'s exercise files back failed:`, error));
+      const message = recoveryMessage(r.fault, r.action, { memoryMb: config.LAYERLAB_SANDBOX_MEMORY_MB, pids: config.LAYERLAB_SANDBOX_PIDS });
+      publishToLearner(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
+      noticeWhenAttached((learnerId, line) => terminals.notice(learnerId, line), r.learnerId, message);
+    })();
+  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir) });
   await sandboxes.start();
 
   const terminals = new TerminalHub({
@@ -64,6 +76,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
         const acquired = await sandboxes.acquire(learnerId, onProgress && ((p) => onProgress(describeProgress(p))));
         return { id: acquired.sandboxId };
       },
+      isIdle: (learnerId) => sandboxes.isIdle(learnerId),
       touch: (learnerId) => {
         sandboxes.touch(learnerId);
         watchdog.noteInput(learnerId);
@@ -81,6 +94,17 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
     notify: (learnerId, line) => terminals.notice(learnerId, line),
   });
   watchdog.start();
+
+  // Restarts Docker that stopped answering, a sandbox killed from outside, and one wedged by memory or processes.
+  const sandboxWatchdog = new SandboxWatchdog({
+    sandboxes: () => sandboxes.watched(),
+    diskDir,
+    exec: (id, command, options) => driver.exec(id, command, options),
+    recover: (learnerId, sandboxId, fault) => sandboxes.recover(learnerId, sandboxId, fault),
+    gaveUp: (learnerId) =>
+      terminals.notice(learnerId, "Your sandbox keeps failing right after the lab repaired it (3 times in 10 minutes), so the lab leaves it alone now. Restart it, or stop what keeps filling its memory or processes."),
+  });
+  sandboxWatchdog.start();
 
   const checks = new CheckScheduler({
     run: (learnerId, step, trigger) =>
@@ -107,6 +131,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
       await policy.stop();
       gateway.close();
       await watchdog.stop();
+      await sandboxWatchdog.stop();
       await terminals.closeAll();
       await sandboxes.shutdown();
     },

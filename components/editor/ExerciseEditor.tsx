@@ -7,6 +7,7 @@ import { languageForPath } from "@/lib/workspace/file-language";
 import { isDirty } from "@/lib/workspace/tab-sync";
 import { ChangeBanner } from "./ChangeBanner";
 import { defineLabTheme, EDITOR_OPTIONS, markDockerfileProblems, THEME } from "./monaco-setup";
+import { RecoveryNotice } from "./RecoveryNotice";
 import { StartProgress } from "./StartProgress";
 import { useChapterStart } from "./useChapterStart";
 import { useExerciseFiles } from "./useExerciseFiles";
@@ -212,6 +213,7 @@ function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) 
           )}
         </div>
       )}
+      <RecoveryNotice />
       {tab && (
         <ChangeBanner
           tab={tab}

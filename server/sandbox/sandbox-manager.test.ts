@@ -10,6 +10,8 @@ class FakeDriver implements SandboxDriver {
   creating = 0;
   maxCreating = 0;
   failCreates = false;
+  /** start() fails this many more times (podman refusing to start a container). */
+  failStarts = 0;
   createDelayMs = 5;
   readonly calls: string[] = [];
   private seq = 0;
@@ -66,8 +68,9 @@ class FakeDriver implements SandboxDriver {
   async start(id: string): Promise<void> {
     const s = this.sandboxes.get(id);
     if (!s) throw new SandboxUnavailableError(id, "gone");
-    s.running = true;
     this.calls.push(`start ${id}`);
+    if (this.failStarts > 0 && this.failStarts--) throw new Error("podman start: OCI runtime error");
+    s.running = true;
   }
 
   async destroy(id: string): Promise<void> {
@@ -288,6 +291,83 @@ describe("SandboxManager", () => {
     driver.sandboxes.delete(sandboxId);
     const again = await manager.acquire("ann");
     expect(again.sandboxId).not.toBe(sandboxId);
+  });
+
+  it("starts a sandbox killed behind its back again, the same one, and says so", async () => {
+    const recoveries: unknown[] = [];
+    const { manager, driver } = setup({ onRecovered: (r) => recoveries.push(r) });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    // Positive control: a healthy sandbox is handed out again without a word.
+    expect((await manager.acquire("ann")).sandboxId).toBe(sandboxId);
+    expect(recoveries).toEqual([]);
+    driver.sandboxes.get(sandboxId)!.running = false;
+    const phases: string[] = [];
+    const again = await manager.acquire("ann", (p) => phases.push(p.phase));
+    expect(again.sandboxId).toBe(sandboxId);
+    expect(driver.calls).toContain(`start ${sandboxId}`);
+    expect(driver.calls).not.toContain(`destroy ${sandboxId}`);
+    expect(phases).toEqual(["starting sandbox", "starting Docker", "ready"]);
+    expect(recoveries).toEqual([{ learnerId: "ann", sandboxId, fault: "stopped", action: "started", ms: 0 }]);
+  });
+
+  it("retries a container that will not start, and replaces it only after the last try (beyond repair)", async () => {
+    const recoveries: { fault: string; action: string; sandboxId: string }[] = [];
+    const { manager, driver } = setup({ onRecovered: (r) => recoveries.push(r), startRetryMs: 1 });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    driver.sandboxes.get(sandboxId)!.running = false;
+    driver.failStarts = 2;
+    expect((await manager.acquire("ann")).sandboxId).toBe(sandboxId);
+    expect(driver.calls.filter((c) => c === `start ${sandboxId}`)).toHaveLength(3);
+
+    driver.sandboxes.get(sandboxId)!.running = false;
+    driver.failStarts = 3;
+    const fresh = await manager.acquire("ann");
+    expect(fresh.sandboxId).not.toBe(sandboxId);
+    expect(driver.calls).toContain(`destroy ${sandboxId}`);
+    expect(recoveries.at(-1)).toMatchObject({ sandboxId: fresh.sandboxId, fault: "gone", action: "replaced" });
+  });
+
+  it("recover() restarts a wedged sandbox with its disk, and does nothing for a sandbox no longer the learner's", async () => {
+    const recoveries: unknown[] = [];
+    const { manager, driver } = setup({ onRecovered: (r) => recoveries.push(r) });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    // The learner's turn ends a moment after acquire() answers; the watchdog skips learners in the middle of one.
+    await sleep(0);
+    expect(manager.watched()).toEqual([{ learnerId: "ann", sandboxId }]);
+    await manager.recover("ann", "someone-else", "memory");
+    expect(recoveries).toEqual([]);
+    await manager.recover("ann", sandboxId, "memory");
+    expect(driver.calls.slice(-3)).toEqual([`stop ${sandboxId}`, `start ${sandboxId}`, `exec ${sandboxId} layerlab-docker-start`]);
+    expect(recoveries).toEqual([{ learnerId: "ann", sandboxId, fault: "memory", action: "restarted", ms: 0 }]);
+    expect((await manager.acquire("ann")).sandboxId).toBe(sandboxId);
+  });
+
+  it("recover() makes no new sandbox for a learner whose sandbox is gone; their next visit does, and hears why", async () => {
+    const recoveries: { fault: string; action: string; sandboxId: string }[] = [];
+    const { manager, driver } = setup({ onRecovered: (r) => recoveries.push(r) });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    driver.sandboxes.delete(sandboxId);
+    const created = driver.created;
+    await manager.recover("ann", sandboxId, "stopped");
+    expect(driver.created).toBe(created);
+    expect(recoveries).toEqual([]);
+    const fresh = await manager.acquire("ann");
+    expect(fresh.sandboxId).not.toBe(sandboxId);
+    expect(recoveries).toEqual([expect.objectContaining({ sandboxId: fresh.sandboxId, fault: "gone", action: "replaced" })]);
+  });
+
+  it("says a learner is idle (a lost terminal waits for them) only once the idle timeout has passed", async () => {
+    const { manager, clock } = setup();
+    await manager.start();
+    expect(manager.isIdle("ann")).toBe(true);
+    await manager.acquire("ann");
+    expect(manager.isIdle("ann")).toBe(false);
+    clock.now += 61 * MIN;
+    expect(manager.isIdle("ann")).toBe(true);
   });
 
   it("backs off when pool creates fail instead of retrying in a loop, and reports the failure", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import type { Config } from "@/lib/config";
 import { admitFromQueue, poolRoom, positionOf } from "@/server/admission/admission-queue";
 import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
+import { DockerStartError, type RecoveryAction, type SandboxFault } from "./sandbox-faults";
 import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
 import type { HomeKeeper } from "./home-snapshots";
 import type { SandboxStore } from "./sandbox-store";
@@ -122,6 +123,22 @@ export interface QueuedLearner {
 
 export type ProgressListener = (progress: SandboxProgress) => void;
 
+/**
+ * The lab put a learner's sandbox right by itself (the learner is told what happened and why). "gone" with
+ * "replaced": the old sandbox was beyond repair and the learner now has a new one.
+ */
+export interface SandboxRecovery {
+  learnerId: string;
+  sandboxId: string;
+  fault: SandboxFault | "gone";
+  action: RecoveryAction | "replaced";
+  /** From noticing the fault to Docker answering again. */
+  ms: number;
+}
+
+/** Tries to start a learner's stopped container before it counts as beyond repair (each failure is logged). */
+const MAX_START_TRIES = 3;
+
 /** Work done inside the learner's turn, before their sandbox goes down (nothing else for them runs between). */
 export interface ReplaceHooks {
   /** E.g. letting go of the learner's terminal, so its tabs reconnect to what comes next instead of seeing it die. */
@@ -161,6 +178,10 @@ export interface SandboxManagerOptions {
   /** Idempotent: returns at once when Docker answers, else starts it and waits (the image's contract). */
   dockerStartCommand?: string[];
   reapIntervalMs?: number;
+  /** Told each time a learner's sandbox was put right by the lab itself (started again, restarted, replaced). */
+  onRecovered?: (recovery: SandboxRecovery) => void;
+  /** Wait before the n-th retry of a container start that failed: n times this. Default 1 s. */
+  startRetryMs?: number;
   /**
    * After a pool sandbox is handed out, wait this long before making its replacement, so that making
    * it (CPU-heavy for ~2 s) does not slow down the learner's first commands. Default 3 s.
@@ -292,6 +313,8 @@ export class SandboxManager {
   /** Unclaimed sandboxes, ready or on their way, oldest first. */
   private readonly pool: Provision[] = [];
   private readonly assigned = new Map<string, Assigned>();
+  /** Learners whose sandbox the watchdog found beyond repair while they were away: their next one is a replacement. */
+  private readonly lost = new Set<string>();
   /** Learners holding a place (assigned, or admitted and getting their sandbox), with their running workshop. */
   private readonly places = new Map<string, string | null>();
   /** Learners waiting for a place, first come first. */
@@ -387,6 +410,40 @@ export class SandboxManager {
   /** The learner's sandbox id if they have one, without starting anything. */
   async sandboxOf(learnerId: string): Promise<string | undefined> {
     return (await this.assignment(learnerId))?.sandboxId;
+  }
+
+  /** Learners' sandboxes believed running and not in the middle of an operation: what the sandbox watchdog probes. */
+  watched(): { learnerId: string; sandboxId: string }[] {
+    return [...this.assigned].filter(([learnerId, a]) => a.running && !this.learnerQueues.has(learnerId)).map(([learnerId, a]) => ({ learnerId, sandboxId: a.sandboxId }));
+  }
+
+  /**
+   * Whether the learner has been away long enough that the lab stops their sandbox on purpose (or has none): a
+   * terminal that lost its sandbox then waits for the learner instead of starting it again by itself.
+   */
+  isIdle(learnerId: string): boolean {
+    const a = this.assigned.get(learnerId);
+    return !a || this.now() - a.lastActiveAt >= this.opts.idleTimeoutMs;
+  }
+
+  /**
+   * The sandbox watchdog found the learner's sandbox in trouble: Docker is started again, or the sandbox restarted,
+   * its disk (files, images) kept; onRecovered says what was done. Nothing happens when the learner's sandbox is no
+   * longer that one or is not meant to run (stopped while idle).
+   */
+  recover(learnerId: string, sandboxId: string, fault: SandboxFault): Promise<void> {
+    return this.forLearner(learnerId, async () => {
+      const a = this.assigned.get(learnerId);
+      if (this.stopped || !a || a.sandboxId !== sandboxId || !a.running) return;
+      // Started again meanwhile (a terminal reconnecting asked first): nothing left to do.
+      if (fault === "stopped" && (await this.driver.list()).find((s) => s.id === sandboxId)?.running) return;
+      if (fault !== "docker" && fault !== "stopped") await this.stopForRestart(a);
+      if (await this.revive(learnerId, a, undefined, fault)) return;
+      // Beyond repair, and dropped. The watchdog makes no sandbox for a learner who may not be there: their next
+      // visit does, and hears why it is a new one. Until then their place goes to whoever needs it.
+      this.lost.add(learnerId);
+      this.freePlace(learnerId);
+    });
   }
 
   /** Records activity (terminal input, a check, a save), so the idle reaper leaves the sandbox alone. */
@@ -513,10 +570,13 @@ export class SandboxManager {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async acquireLocked(learnerId: string, onProgress?: ProgressListener, options: AcquireOptions = {}): Promise<AcquiredSandbox> {
+  /** `fault`: the watchdog found the learner's sandbox in trouble (see recover). */
+  private async acquireLocked(learnerId: string, onProgress?: ProgressListener, options: AcquireOptions = {}, fault: SandboxFault | null = null): Promise<AcquiredSandbox> {
     if (this.stopped) throw new Error("the sandbox manager is shutting down");
+    const began = this.now();
     const existing = await this.assignment(learnerId);
-    if (existing && (await this.revive(learnerId, existing, onProgress))) {
+    const lost = this.lost.delete(learnerId);
+    if (existing && (await this.revive(learnerId, existing, onProgress, fault))) {
       this.touch(learnerId);
       onProgress?.({ phase: "ready", sandboxId: existing.sandboxId });
       return { learnerId, sandboxId: existing.sandboxId, fromPool: false };
@@ -542,25 +602,91 @@ export class SandboxManager {
     this.assigned.set(learnerId, a);
     await this.restoreHome(learnerId, a.sandboxId, onProgress);
     onProgress?.({ phase: "ready", sandboxId: a.sandboxId });
+    // The learner had a sandbox and it was beyond repair: they are told, and the lab puts their exercise files back.
+    if (existing || lost) this.reportRecovery({ learnerId, sandboxId: a.sandboxId, fault: "gone", action: "replaced", ms: this.now() - began });
     return { learnerId, sandboxId: a.sandboxId, fromPool };
   }
 
-  /** Brings the learner's existing sandbox back to ready; false (and the assignment dropped) if it is gone. */
-  private async revive(learnerId: string, a: Assigned, onProgress?: ProgressListener): Promise<boolean> {
-    try {
-      if (!a.running) {
-        onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
-        await this.driver.start(a.sandboxId);
-        a.running = true;
-        onProgress?.({ phase: "starting Docker", sandboxId: a.sandboxId });
+  /**
+   * Brings the learner's existing sandbox back to ready with its disk (files, Docker's images): started again when
+   * it stopped (idle, killed, exited), restarted once when Docker cannot be started in it (a wedge, a dead engine).
+   * False, with the assignment dropped, only when it is beyond repair: its container is gone, or it failed to start
+   * MAX_START_TRIES times in a row (its disk gone, or podman refusing; each failure is logged with podman's error).
+   * With a `fault` (found by the watchdog), or when it turns out to have stopped behind the lab's back, the learner
+   * is told what was done through onRecovered.
+   */
+  private async revive(learnerId: string, a: Assigned, onProgress?: ProgressListener, fault: SandboxFault | null = null): Promise<boolean> {
+    const began = this.now();
+    // recover() stopped a wedged sandbox before this: it is "restarted"; one found stopped is "started".
+    let action: RecoveryAction = fault === "docker" ? "docker-restarted" : fault === null || fault === "stopped" ? "started" : "restarted";
+    let startFailures = 0;
+    let restarted = false;
+    for (;;) {
+      try {
+        if (!a.running) {
+          onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
+          await this.driver.start(a.sandboxId);
+          a.running = true;
+          onProgress?.({ phase: "starting Docker", sandboxId: a.sandboxId });
+        }
+        await this.ensureDocker(a.sandboxId);
+        if (fault) this.reportRecovery({ learnerId, sandboxId: a.sandboxId, fault, action, ms: this.now() - began });
+        return true;
+      } catch (error) {
+        if (this.stopped) throw error;
+        const info = (await this.driver.list()).find((s) => s.id === a.sandboxId);
+        if (!info) {
+          this.log(`sandbox ${a.sandboxId} of ${learnerId} is gone; making a new one`, error instanceof Error ? error.message : error);
+          await this.dropLocked(learnerId, true);
+          return false;
+        }
+        if (!info.running && a.running) {
+          // Stopped behind the lab's back (killed, exited): its disk is intact, so it is started again.
+          fault ??= "stopped";
+          if (action === "docker-restarted") action = "started";
+          a.running = false;
+          continue;
+        }
+        if (!info.running) {
+          startFailures++;
+          this.log(`starting sandbox ${a.sandboxId} of ${learnerId} failed (${startFailures} of ${MAX_START_TRIES})`, error);
+          if (startFailures < MAX_START_TRIES) {
+            await new Promise((resolve) => setTimeout(resolve, (this.opts.startRetryMs ?? 1000) * startFailures));
+            continue;
+          }
+          this.log(`sandbox ${a.sandboxId} of ${learnerId} cannot be started: beyond repair, making a new one`);
+          await this.dropLocked(learnerId, true);
+          return false;
+        }
+        if (!restarted && (error instanceof DockerStartError || error instanceof SandboxUnavailableError)) {
+          // Running, but Docker cannot be started in it: a restart (disk kept) clears a wedge or a broken engine.
+          restarted = true;
+          fault ??= error instanceof DockerStartError ? (error.wedge ?? "docker") : "unresponsive";
+          action = "restarted";
+          this.log(`Docker does not start in sandbox ${a.sandboxId} of ${learnerId}; restarting the sandbox`, error);
+          onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
+          await this.stopForRestart(a);
+          continue;
+        }
+        throw error;
       }
-      await this.ensureDocker(a.sandboxId);
-      return true;
-    } catch (error) {
+    }
+  }
+
+  /** Stops the sandbox so that revive() starts it again; its disk stays. */
+  private async stopForRestart(a: Assigned): Promise<void> {
+    await this.driver.stop(a.sandboxId).catch((error) => {
       if (!(error instanceof SandboxUnavailableError)) throw error;
-      this.log(`sandbox ${a.sandboxId} of ${learnerId} is gone; making a new one`, error.message);
-      await this.dropLocked(learnerId, true);
-      return false;
+    });
+    a.running = false;
+  }
+
+  private reportRecovery(recovery: SandboxRecovery): void {
+    this.log(`sandbox of ${recovery.learnerId}: ${recovery.fault}, ${recovery.action} (${recovery.ms} ms)`);
+    try {
+      this.opts.onRecovered?.(recovery);
+    } catch (error) {
+      this.log("telling the learner about a recovery failed", error);
     }
   }
 
@@ -710,7 +836,7 @@ export class SandboxManager {
 
   private async ensureDocker(sandboxId: string): Promise<void> {
     const result = await this.driver.exec(sandboxId, this.dockerStart, { user: "root", timeoutMs: 90_000 });
-    if (result.exitCode !== 0) throw new Error(`Docker did not start in sandbox ${sandboxId} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    if (result.exitCode !== 0) throw new DockerStartError(sandboxId, result, (result.stderr || result.stdout).trim());
   }
 
   private async assignment(learnerId: string): Promise<Assigned | undefined> {

@@ -91,7 +91,10 @@ export class TerminalConnection implements TerminalViewer {
     } else if (reason === "evicted") {
       this.close(TERMINAL_CLOSE.tooMany, "opened in too many tabs");
     } else if (reason === "lost") {
-      this.close(TERMINAL_CLOSE.sandboxStopped, "the sandbox stopped");
+      // Stopped while the learner was away: reconnecting would start it, so the tab waits for them. Killed or
+      // restarted by the lab: the tab reconnects by itself into the same sandbox, started again.
+      if (this.hub.waitsForLearner(this.learnerId)) this.close(TERMINAL_CLOSE.sandboxStopped, "the sandbox stopped");
+      else this.close(TERMINAL_CLOSE.goingAway, "the sandbox is starting again");
     } else {
       this.close(TERMINAL_CLOSE.goingAway, "terminal re-attaching");
     }

@@ -34,6 +34,8 @@ function startLab(): void {
           return { id: `sandbox-of-${learnerId}` };
         },
         touch: () => {},
+        // The learner "killed" is active: their sandbox was not stopped on purpose.
+        isIdle: (learnerId) => learnerId !== "killed",
       },
     },
     { graceMs: 60_000, replayBytes: 256 * 1024, pauseAfterSeconds: 2 },
@@ -287,6 +289,15 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     const pids = execFileSync("pgrep", ["-f", `tmux -S ${socket} .*-CC`]).toString().trim().split("\n").map(Number);
     for (const pid of pids) process.kill(pid, "SIGKILL");
     expect(await client.waitForClose()).toBe(TERMINAL_CLOSE.sandboxStopped);
+  });
+
+  it("when the attachment dies under an active learner's shell (killed from outside), tells the tab to reconnect by itself", async () => {
+    const client = await connect("killed");
+    await ready(client);
+    const socket = driver.socketOf("sandbox-of-killed");
+    const pids = execFileSync("pgrep", ["-f", `tmux -S ${socket} .*-CC`]).toString().trim().split("\n").map(Number);
+    for (const pid of pids) process.kill(pid, "SIGKILL");
+    expect(await client.waitForClose()).toBe(TERMINAL_CLOSE.goingAway);
   });
 
   it("Ctrl-C in a flood drops the output still pending, redraws the screen, and the prompt follows", async () => {

@@ -13,6 +13,12 @@ export interface SandboxProgress {
 export interface LearnerSandboxes {
   acquire(learnerId: string, onProgress?: (progress: SandboxProgress) => void): Promise<{ id: string }>;
   touch(learnerId: string): unknown;
+  /**
+   * Whether the lab means the learner's sandbox to be stopped now (they have been away: the idle reaper's doing).
+   * A terminal that lost its sandbox then waits for the learner; otherwise (killed, restarted by the lab) it
+   * reconnects by itself, and acquire() starts the same sandbox again. Without it, always waits.
+   */
+  isIdle?(learnerId: string): boolean;
 }
 
 /** The learner's shell came back to a prompt (OSC 133 A), after a command that exited with `exitCode`. */
@@ -134,6 +140,12 @@ export class TerminalHub {
     session.close();
     await ended;
   }
+
+  /** Whether a terminal whose sandbox went away under it waits for the learner (see LearnerSandboxes.isIdle). */
+  waitsForLearner(learnerId: string): boolean {
+    return this.deps.sandboxes.isIdle?.(learnerId) ?? true;
+  }
+
   /** Called each time a learner's shell returns to a prompt; returns an unsubscribe function. */
   onPrompt(listener: (event: PromptEvent) => void): () => void {
     this.promptListeners.add(listener);

@@ -92,6 +92,8 @@ export class TerminalSession {
   private readonly replies: ((reply: Reply) => void)[] = [];
   private readonly viewers = new Set<TerminalViewer>();
   private readonly attaching = new Set<TerminalViewer>();
+  /** Lab lines held while a tab attaches: it starts from tmux's snapshot, which has none of them. */
+  private readonly heldNotices: Uint8Array[] = [];
   private readonly pausedBy = new Set<TerminalViewer>();
   private ptyPaused = false;
   /** Output bytes since `since` (a window of about a second) and in the window before, to tell a flood from ordinary output. */
@@ -194,6 +196,7 @@ export class TerminalSession {
         const restore = state ? renderSnapshot(state, replies[1].ok ? replies[1].lines : [], replies[2].ok ? replies[2].lines : []) : Buffer.alloc(0);
         this.viewers.add(viewer);
         viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [], size: this.size });
+        if (!this.attaching.size) for (const notice of this.heldNotices.splice(0)) this.emit(notice);
       }),
     );
   }
@@ -245,7 +248,9 @@ export class TerminalSession {
 
   /** A line from the lab itself (not the shell) for every viewer; kept in the replay like output, so a resuming tab gets it too. */
   notice(data: Uint8Array): void {
-    if (!this.endedFlag) this.emit(data);
+    if (this.endedFlag) return;
+    if (this.attaching.size) this.heldNotices.push(data);
+    else this.emit(data);
   }
 
   /** Detaches the lab from tmux; the shell keeps running in the sandbox. */

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TerminalHub } from "@/server/terminal/terminal-hub";
+import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "@/server/terminal/terminal-session";
+import { runHostCommand } from "./host-command";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR } from "./int-test-kit";
+import { recoveryMessage } from "./sandbox-faults";
+import { SandboxManager, type SandboxRecovery } from "./sandbox-manager";
+import { createMemorySandboxStore } from "./sandbox-store";
+import { noticeWhenAttached, SandboxWatchdog } from "./sandbox-watchdog";
+
+/**
+ * Faults injected into a real sandbox, the way they happen: the container killed from outside, Docker killed inside,
+ * memory filled by programs that allocate, processes exhausted. Each time the watchdog and the manager bring the same
+ * sandbox back, the learner's file and the image they built are still there, and the learner was told, in their
+ * terminal (the real hub, tmux in the sandbox, a tab that reconnects as the browser's does) and by the event that
+ * goes to their page. Nothing is timed: each step polls for its state up to a generous deadline.
+ */
+const { driver, cleanup } = createTestDriver("watchdog");
+const LEARNER = "learner-durable";
+const LIMITS = { memoryMb: 1024, cpus: 1, pids: 512, diskMb: 2048 };
+const recoveries: SandboxRecovery[] = [];
+let manager: SandboxManager;
+let hub: TerminalHub;
+let watchdog: SandboxWatchdog;
+let sandbox = "";
+
+/** A browser tab: shows what the terminal prints, and when the sandbox goes away under it, reconnects as terminal-link.ts does unless the lab says to wait. */
+class Tab implements TerminalViewer {
+  screen = "";
+  ends: { reason: DetachReason; waits: boolean }[] = [];
+  session: TerminalSession | null = null;
+  private closed = false;
+
+  async open(): Promise<void> {
+    this.session = await hub.attach(LEARNER, this, { cols: 200, rows: 50 }, () => {});
+  }
+
+  start(info: AttachInfo): void {
+    if (info.restore) this.screen += Buffer.from(info.restore).toString("utf8");
+    for (const chunk of info.replay) this.screen += Buffer.from(chunk).toString("utf8");
+  }
+
+  output(chunk: Uint8Array): void {
+    this.screen += Buffer.from(chunk).toString("utf8");
+  }
+
+  end(reason: DetachReason): void {
+    this.session = null;
+    const waits = reason === "lost" && hub.waitsForLearner(LEARNER);
+    this.ends.push({ reason, waits });
+    if (this.closed || waits || reason === "shell-exited") return;
+    setTimeout(() => void this.open().catch(() => setTimeout(() => void this.open(), 1000)), 250);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.session) hub.detach(LEARNER, this.session, this);
+  }
+}
+let tab: Tab;
+
+async function until<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, deadlineMs = 180_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)?.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The learner's work, read from inside the sandbox: their file and the image they built. */
+async function work(): Promise<string> {
+  const r = await asLearner(driver, sandbox, "cat ~/docker-node-hello/notes.txt; docker image inspect --format 'image {{.Id}}' mine:1 | cut -c1-20", 60_000);
+  return r.stdout + r.stderr;
+}
+
+let imageLine = "";
+
+beforeAll(async () => {
+  await requireSandboxImage();
+  manager = new SandboxManager({
+    driver,
+    store: createMemorySandboxStore(),
+    limits: LIMITS,
+    poolSize: 0,
+    idleTimeoutMs: 60 * 60_000,
+    maxLifetimeMs: 480 * 60_000,
+    onRecovered: (r) => {
+      recoveries.push(r);
+      noticeWhenAttached((learnerId, line) => hub.notice(learnerId, line), r.learnerId, recoveryMessage(r.fault, r.action, LIMITS));
+    },
+  });
+  await manager.start();
+  hub = new TerminalHub({
+    driver,
+    sandboxes: {
+      acquire: async (learnerId, onProgress) => ({ id: (await manager.acquire(learnerId, onProgress && ((p) => onProgress({ phase: p.phase, message: p.phase })))).sandboxId }),
+      touch: (learnerId) => manager.touch(learnerId),
+      isIdle: (learnerId) => manager.isIdle(learnerId),
+    },
+  });
+  watchdog = new SandboxWatchdog({
+    sandboxes: () => manager.watched(),
+    diskDir: TEST_DISK_DIR,
+    exec: (id, command, options) => driver.exec(id, command, options),
+    recover: (learnerId, sandboxId, fault) => manager.recover(learnerId, sandboxId, fault),
+    intervalMs: 1000,
+    // 15 s and 45 s in the lab; shorter here, still many rounds.
+    policy: { memoryWindowMs: 5000, processWindowMs: 8000 },
+    maxRepairs: 10,
+  });
+  sandbox = (await manager.acquire(LEARNER)).sandboxId;
+  tab = new Tab();
+  await tab.open();
+  await until("the prompt", () => tab.screen, (s) => /\$ /.test(s));
+  const made = await asLearner(
+    driver,
+    sandbox,
+    "mkdir -p ~/docker-node-hello && echo 'my notes' > ~/docker-node-hello/notes.txt && printf 'FROM busybox\\nRUN echo mine > /mine.txt\\n' | docker build -q -t mine:1 - >/dev/null && docker image inspect --format 'image {{.Id}}' mine:1 | cut -c1-20",
+    300_000,
+  );
+  expect(made.exitCode, made.stderr).toBe(0);
+  imageLine = made.stdout;
+  watchdog.start();
+});
+
+afterAll(() =>
+  cleanUpInOrder(
+    () => watchdog?.stop(),
+    () => tab?.close(),
+    () => hub?.closeAll(),
+    () => manager?.shutdown(),
+    cleanup,
+  ),
+);
+
+describe("sandbox watchdog and revival on a real sandbox", () => {
+  it("leaves a healthy sandbox alone (positive control: the work is there, rounds pass, nothing is repaired)", async () => {
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    const before = (await driver.list()).find((s) => s.id === sandbox);
+    for (let i = 0; i < 4; i++) await watchdog.check();
+    expect(recoveries).toEqual([]);
+    expect((await driver.list()).find((s) => s.id === sandbox)?.createdAt).toEqual(before?.createdAt);
+  });
+
+  it("starts Docker again when dockerd is killed, and says so in the terminal and on the page", async () => {
+    const killed = await driver.exec(sandbox, ["pkill", "-9", "-x", "dockerd"], { user: "root" });
+    expect(killed.exitCode).toBe(0);
+    // The fault is real: Docker does not answer.
+    expect((await asLearner(driver, sandbox, "docker version --format '{{.Server.Version}}'", 30_000)).exitCode).not.toBe(0);
+    const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
+    expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "docker", action: "docker-restarted" });
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await until("the notice", () => tab.screen, (s) => s.includes("Docker stopped answering in your sandbox, so the lab started Docker again."));
+    expect(tab.ends).toEqual([]);
+  });
+
+  it("starts the same sandbox again after `podman kill`; the tab reconnects by itself into it", async () => {
+    recoveries.length = 0;
+    expect((await runHostCommand("podman", ["kill", sandbox])).exitCode).toBe(0);
+    await until("the tab to lose its shell", () => tab.ends.length, (n) => n > 0);
+    // The learner was active: the tab does not wait for them (close 1001, not 4003).
+    expect(tab.ends[0]).toEqual({ reason: "lost", waits: false });
+    const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
+    expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "stopped", action: "started" });
+    expect((await manager.acquire(LEARNER)).sandboxId).toBe(sandbox);
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await until("the notice after the tab reconnected", () => tab.screen, (s) => s.includes("Your sandbox stopped unexpectedly"));
+    tab.ends.length = 0;
+  });
+
+  it("restarts a sandbox whose memory is kept full by programs that allocate, disk kept, and says why", async () => {
+    recoveries.length = 0;
+    await until("the tab attached", () => hub.isAttached(LEARNER), (x) => x);
+    // Forty loops each allocating up to 600 MB (tail holds a line without end) against a 1 GB limit: the OOM killer kills one, others refill.
+    const hog = await driver.exec(sandbox, ["bash", "-c", "for i in $(seq 1 40); do setsid nohup sh -c 'while :; do head -c 600m /dev/zero | tail; done' >/dev/null 2>&1 & done; echo started"], { timeoutMs: 30_000 });
+    expect(hog.stdout).toBe("started\n");
+    const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
+    expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "memory", action: "restarted" });
+    // The hog went with the restart; the work did not.
+    expect((await driver.exec(sandbox, ["pgrep", "-c", "tail"], { user: "root" })).stdout.trim()).toBe("0");
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await until("the notice", () => tab.screen, (s) => s.includes("Your sandbox ran out of memory"));
+    expect(tab.screen).toContain("(its limit is 1 GB)");
+    tab.ends.length = 0;
+  }, 400_000);
+
+  it("restarts a sandbox stuck at its process limit (processes outside the terminal, so no fork-bomb kill helps), disk kept", async () => {
+    recoveries.length = 0;
+    await until("the tab attached", () => hub.isAttached(LEARNER), (x) => x);
+    const cgroup = (await runHostCommand("podman", ["inspect", "--format", "{{.State.CgroupPath}}", sandbox])).stdout.toString("utf8").trim();
+    const bomb = await driver.exec(sandbox, ["bash", "-c", "setsid nohup bash -c 'while :; do setsid sleep 3600 & done' >/dev/null 2>&1 & echo started"], { timeoutMs: 30_000 });
+    expect(bomb.stdout).toBe("started\n");
+    // The fault is real: forks are refused at the limit.
+    await until("forks refused at the limit", async () => (await runHostCommand("cat", [`/sys/fs/cgroup/pids${cgroup}/pids.events`])).stdout.toString("utf8"), (s) => Number(/max (\d+)/.exec(s)?.[1]) > 0);
+    const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
+    expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "processes", action: "restarted" });
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await until("the notice", () => tab.screen, (s) => s.includes(`Your sandbox hit its process limit (${LIMITS.pids}) and stayed there`));
+  }, 400_000);
+});
