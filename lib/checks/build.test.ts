@@ -17,6 +17,19 @@ describe("build-succeeds", () => {
     expect(result.details).toContain("cat: can't open '/etc/app.conf': No such file or directory");
   });
 
+  it("says when the engine, not the Dockerfile, failed the build (the unpack race), and what to do", () => {
+    const stderr = [
+      "#9 exporting to image",
+      "#9 naming to docker.io/example/inside:best done",
+      '#9 ERROR: failed to prepare extraction snapshot "extract-771744199-MArs sha256:1d41b7b3": parent snapshot sha256:8ea3b23f does not exist: not found',
+    ].join("\n");
+    const result = judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, { stdout: "", stderr, exitCode: 1, timedOut: false });
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(/^Dockerfile did not build, and not because of it\. .*known race in Docker's engine.*run the same build again/);
+    // Control: a failure of the Dockerfile's own is not blamed on the engine.
+    expect(judgeBuildSucceeds(spec({ kind: "build-succeeds" }) as Of<"build-succeeds">, recorded("build-failed")).message).not.toMatch(/engine/);
+  });
+
   it("quotes apt's E: line even when stdout's last line came after it", () => {
     const stderr = [
       "#6 [2/2] RUN apt-get install hello",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fail, parseJsonStream, pass, quote, tail, type CheckResult, type CommandOutput } from "./check-result";
 import { checkBase, imageRef, pattern, sandboxPath } from "./spec-fields";
+import { recogniseEngineFailure } from "@/lib/engine-failures";
 
 /** Checks that run a build of their own in the sandbox and read what it did. */
 
@@ -60,6 +61,8 @@ export function judgeBuildSucceeds(spec: Extract<BuildSpec, { kind: "build-succe
   const what = `${spec.dockerfile}${spec.target ? ` (target ${spec.target})` : ""}`;
   if (build.timedOut) return fail(`Building ${what} took too long; the lab gave up waiting.`, tail(build.stderr + build.stdout));
   if (build.exitCode === 0) return pass(`${what} builds.`);
+  const engine = recogniseEngineFailure(build.stderr + build.stdout);
+  if (engine) return fail(`${what} did not build, and not because of it. ${engine.advice}`, tail(build.stderr + build.stdout));
   const said = failedStepSaid(build.stderr);
   // The cause first: BuildKit's own line only says that a step failed, and a short view (the status beside the
   // terminal) shows the start of the message.
