@@ -57,6 +57,11 @@ async function startServer(): Promise<ChildProcess> {
       DATABASE_URL: `file:${path.join(DATA_DIR, "layerlab.db")}`,
       // Spare sandboxes start while earlier learners are being set up, as in a room filling up.
       LAYERLAB_POOL_SIZE: String(CREATE_PARALLEL),
+      // Admission would hold a 24 GB, 2-core machine to about 4 sandboxes of the default size (10 GB disks counted
+      // at full size, memory limits not overcommitted); the room of 50 is measured with what such a room is run with.
+      LAYERLAB_SANDBOX_DISK_MB: "2048",
+      LAYERLAB_MEMORY_OVERCOMMIT: "6",
+      LAYERLAB_CPU_OVERCOMMIT: "30",
     },
     stdio: ["ignore", log, log],
   });
