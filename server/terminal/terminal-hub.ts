@@ -36,7 +36,9 @@ export interface TerminalHubOptions extends SessionOptions {
 
 const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
   replayBytes: 1024 * 1024,
-  historyLines: 2000,
+  // As many lines as the browser's own scrollback (components/terminal/Terminal.tsx): a tab that reconnects
+  // after a server restart gets back every line it could have scrolled to (tmux itself keeps 50,000).
+  historyLines: 10_000,
   maxViewers: 8,
   attachTimeoutMs: 30_000,
   // Longer than a healthy tab is ever behind (half a megabyte in flight), short enough that Ctrl-C in a flood
