@@ -1,11 +1,13 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { AttemptView } from "@/lib/drills/drill-api";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { SandboxControls } from "@/components/lab/SandboxControls";
 import { SplitPane } from "@/components/lab/SplitPane";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
+import { inExerciseFolder } from "@/lib/step-commands";
+import { enterExerciseFolder } from "@/components/lab/exercise-folder-client";
 import { VerdictStatus, type VerdictSummary } from "@/components/lab/VerdictStatus";
 import { drillApi } from "./drill-client";
 import { DrillPanel, type DrillSummaryView } from "./DrillPanel";
@@ -14,10 +16,24 @@ import { DrillPanel, type DrillSummaryView } from "./DrillPanel";
 export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryView; initialAttempt: AttemptView | null }) {
   const terminal = useRef<TerminalHandle>(null);
   const [attempt, setAttempt] = useState(initialAttempt);
+  const workdir = attempt?.workdir;
   const runInTerminal = useCallback((command: string) => {
-    terminal.current?.type(command + "\r");
+    // In the drill's own folder, typed visibly, wherever the shell was before (issue 11).
+    terminal.current?.type((workdir ? inExerciseFolder(workdir, command) : command) + "\r");
     terminal.current?.focus();
-  }, []);
+  }, [workdir]);
+  // Each time the terminal connects, the shell moves to the drill's folder (once the drill has one), said on screen.
+  const hasFolder = workdir !== undefined;
+  const enterFolder = useCallback(() => {
+    if (hasFolder) enterExerciseFolder({ drillId: drill.id });
+  }, [hasFolder, drill.id]);
+  // A drill started (or started again) on this page has its folder only now.
+  const attemptId = attempt?.id;
+  const started = useRef(attemptId);
+  useEffect(() => {
+    if (attemptId && attemptId !== started.current) enterExerciseFolder({ drillId: drill.id });
+    started.current = attemptId;
+  }, [attemptId, drill.id]);
   const [status, setStatus] = useState<VerdictSummary | null>(null);
   const checks = useRef<HTMLElement>(null);
   const showChecks = useCallback(() => {
@@ -52,7 +68,7 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
                   <SandboxControls exercise={attempt ? { drillId: drill.id } : null} />
                 </div>
-                <Terminal ref={terminal} />
+                <Terminal ref={terminal} onReady={enterFolder} />
               </>
             }
           />

@@ -3,6 +3,8 @@
 import { useCallback, useRef, useState } from "react";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
+import { inExerciseFolder } from "@/lib/step-commands";
+import { enterExerciseFolder } from "@/components/lab/exercise-folder-client";
 import { SplitPane } from "./SplitPane";
 import { StepPanel, type StepView } from "./StepPanel";
 import { SandboxControls } from "./SandboxControls";
@@ -22,10 +24,13 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
   const terminal = useRef<TerminalHandle>(null);
   const [passed, setPassed] = useState(() => new Set(passedSteps));
   const runInTerminal = useCallback((command: string) => {
-    terminal.current?.type(command + "\r");
+    // In the chapter's own folder, typed visibly, wherever the shell was before (issue 11).
+    terminal.current?.type(inExerciseFolder(chapter.workdir, command) + "\r");
     terminal.current?.focus();
-  }, []);
+  }, [chapter.workdir]);
   const onStepPassed = useCallback((stepId: string) => setPassed((prev) => new Set(prev).add(stepId)), []);
+  // Each time the terminal connects, the shell moves to the chapter's folder, said on screen.
+  const enterFolder = useCallback(() => enterExerciseFolder({ chapterId: chapter.id }), [chapter.id]);
   const [status, setStatus] = useState<VerdictSummary | null>(null);
   const checks = useRef<HTMLElement>(null);
   const showChecks = useCallback(() => {
@@ -55,7 +60,7 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
                   <SandboxControls exercise={{ chapterId: chapter.id }} />
                 </div>
-                <Terminal ref={terminal} />
+                <Terminal ref={terminal} onReady={enterFolder} />
               </>
             }
           />

@@ -24,6 +24,8 @@ interface TerminalProps {
    * and this view's size never changes the learner's terminal.
    */
   watch?: { workshopId: string; learnerId: string };
+  /** Called each time the terminal is connected to the shell (again): the page's exercise moves the shell to its folder. */
+  onReady?: () => void;
 }
 
 /** The terminal's screen-reader mode is remembered per browser, for every terminal of the lab. */
@@ -42,7 +44,7 @@ const SEARCH_DECORATIONS = {
  * paste, selecting text copies it. Tab goes to the shell (completion); Ctrl+M toggles Tab moving focus instead, as
  * in VS Code and Monaco, so focus can always leave the terminal. Its bar offers both and xterm.js's screen-reader mode.
  */
-export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
+export function Terminal({ ref, label = "Terminal", watch, onReady }: TerminalProps) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<XTerm | null>(null);
   const search = useRef<SearchAddon | null>(null);
@@ -50,6 +52,11 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
   const pending = useRef<string[]>([]);
   const searchInput = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<LinkState>({ kind: "connecting", message: "Loading the terminal…" });
+  // Read by the link's callbacks, which live as long as the connection does.
+  const onReadyRef = useRef(onReady);
+  useEffect(() => {
+    onReadyRef.current = onReady;
+  }, [onReady]);
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
@@ -195,9 +202,11 @@ export function Terminal({ ref, label = "Terminal", watch }: TerminalProps) {
       let current: LinkState = { kind: "connecting", message: "Connecting to your sandbox…" };
       const terminalLink = new TerminalLink(`${scheme}://${window.location.host}${path}`, { cols: xterm.cols, rows: xterm.rows }, {
         state: (next) => {
+          const was = current.kind;
           current = next;
           setState(next);
           if (next.kind === "ready") setEverReady(true);
+          if (next.kind === "ready" && was !== "ready") onReadyRef.current?.();
         },
         reset: () => xterm.reset(),
         size: (size) => {

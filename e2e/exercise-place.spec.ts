@@ -1,0 +1,131 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { SCREENS, shot, terminalReady, typeInTerminal } from "./fixtures";
+import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
+
+/**
+ * Each exercise its own place (issue 11), against a real lab, a real sandbox and its Docker: opening a chapter moves
+ * the shell into its folder (said on screen, never into a running command), ▶ Run runs a step's
+ * command in the chapter's folder although the shell was elsewhere, and a command with a placeholder
+ * (`docker container stop ID`) asks for its value first, offering the id of the container running in the sandbox,
+ * instead of running `ID` as printed.
+ */
+
+const PULL_MS = 240_000;
+
+/** Ends the workshop from its page, which removes its members' sandboxes: the test leaves none behind. */
+async function endWorkshop(instructor: Page): Promise<void> {
+  instructor.once("dialog", (dialog) => void dialog.accept());
+  await instructor.getByRole("button", { name: "End workshop" }).click();
+  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: PULL_MS });
+}
+
+/** The code block of the current step whose text starts with `first` (its first line). */
+function codeBlock(page: Page, first: string): Locator {
+  return page
+    .getByRole("region", { name: /^Step \d+:/ })
+    .locator("pre")
+    .filter({ has: page.locator("code > span:first-child", { hasText: first }) });
+}
+
+/** The answer to the page's request to move the shell into the exercise's folder (sent when its terminal connects). */
+async function folderAnswer(page: Page): Promise<unknown> {
+  const response = await page.waitForResponse((r) => r.url().endsWith("/api/sandbox/exercise-folder") && r.request().method() === "POST", { timeout: 240_000 });
+  return response.json();
+}
+
+function terminalText(page: Page): Locator {
+  return page.getByRole("region", { name: "Terminal" }).locator(".xterm-rows");
+}
+
+async function shotsAtBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
+  const before = page.viewportSize();
+  for (const screen of SCREENS) {
+    await page.setViewportSize({ width: screen.width, height: screen.height });
+    await shot(page, `${name}-${screen.name}`, focus);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+test("the terminal opens in the chapter's folder, ▶ Run runs there, and a placeholder is filled in (with the running container's id) first", async ({ page, browser }) => {
+  test.setTimeout(12 * 60_000);
+  const instructorContext = await browser.newContext();
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Exercise place", ["Anatomy of a Dockerfile"]);
+  try {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await joinAs(page, code, "Pat Place");
+    // Opening the chapter moves the shell into its folder, typed where the learner sees it.
+    let moved = folderAnswer(page);
+    await page.getByRole("link", { name: /Anatomy of a Dockerfile/ }).first().click();
+    await expect(page).toHaveURL(/\/chapters\/anatomy$/);
+    await terminalReady(page);
+    expect(await moved).toMatchObject({ action: "move", typed: "cd ~/docker-node-hello" });
+    await expect(terminalText(page)).toContainText("cd ~/docker-node-hello");
+    await typeInTerminal(page, 'echo "opened=$PWD"');
+    await expect(terminalText(page)).toContainText("opened=/home/learner/docker-node-hello");
+    await shotsAtBothSizes(page, "exercise-place-opened");
+
+    // A running command is never typed into: the page comes back while `cat` reads the terminal, and the shell stays.
+    await typeInTerminal(page, "cd /tmp && cat");
+    moved = folderAnswer(page);
+    await page.reload();
+    await terminalReady(page);
+    expect(await moved).toEqual({ action: "stay", why: "busy" });
+    await typeInTerminal(page, "still-cat");
+    await page.keyboard.press("Control+C");
+    await typeInTerminal(page, 'echo "after-cat=$PWD"');
+    await expect(terminalText(page)).toContainText("after-cat=/tmp");
+    // The shell is somewhere else, as after another exercise, and at its prompt: coming back moves it (control).
+    moved = folderAnswer(page);
+    await page.reload();
+    await terminalReady(page);
+    expect(await moved).toMatchObject({ action: "move" });
+    await typeInTerminal(page, 'echo "back=$PWD"');
+    await expect(terminalText(page)).toContainText("back=/home/learner/docker-node-hello");
+
+    // The shell is somewhere else again: the control shows where.
+    await typeInTerminal(page, "cd /tmp && echo \"at=$PWD\"");
+    await expect(terminalText(page)).toContainText("at=/tmp");
+
+    // ▶ Run of a step's command goes to the chapter's folder first, on screen, and stays there.
+    await codeBlock(page, "docker image ls").getByRole("button", { name: "Run in terminal" }).click();
+    await expect(terminalText(page)).toContainText("cd ~/docker-node-hello && docker image ls");
+    await expect(terminalText(page)).toContainText("REPOSITORY");
+    await typeInTerminal(page, 'echo "now=$PWD"');
+    await expect(terminalText(page)).toContainText("now=/home/learner/docker-node-hello");
+
+    // A container of the learner's own, as step 2 leaves one running.
+    await typeInTerminal(page, "docker container run -d --name e2e-sleeper debian:bookworm-slim sleep 600 >/dev/null; docker container inspect -f 'state={{.State.Status}}' e2e-sleeper");
+    await expect(terminalText(page)).toContainText("state=running", { timeout: PULL_MS });
+
+    // Step 4: `docker container stop ID` cannot run as printed; ▶ Run asks for the id and offers the running one.
+    await page.getByRole("list", { name: "Steps" }).getByRole("button", { name: /^4\./ }).click();
+    await codeBlock(page, "docker container ls").getByRole("button", { name: "Run in terminal" }).click();
+    const form = page.getByRole("form", { name: "Fill in the command" });
+    await expect(form).toBeVisible();
+    const id = form.getByLabel(/container id/);
+    await expect(id).toBeFocused();
+    await expect(form.getByRole("status")).toContainText("(debian:bookworm-slim)");
+    await expect(id).toHaveValue(/^[0-9a-f]{12}$/);
+    const offered = await id.inputValue();
+    await shotsAtBothSizes(page, "exercise-place-placeholder", form);
+
+    // Nothing runs without a value: the form's ▶ Run is disabled and the terminal got nothing.
+    await id.fill("");
+    await expect(form.getByRole("button", { name: "▶ Run" })).toBeDisabled();
+    await expect(terminalText(page)).not.toContainText("docker container stop");
+    await id.fill(offered);
+    await form.getByRole("button", { name: "▶ Run" }).click();
+    await expect(form).toBeHidden();
+
+    await expect(terminalText(page)).toContainText(`docker container stop ${offered}`);
+    await typeInTerminal(page, "docker container inspect -f 'after={{.State.Status}}' e2e-sleeper");
+    await expect(terminalText(page)).toContainText("after=exited", { timeout: 60_000 });
+    await expect(terminalText(page)).not.toContainText("No such container");
+    await shotsAtBothSizes(page, "exercise-place-ran");
+  } finally {
+    await endWorkshop(instructor);
+    await instructorContext.close();
+  }
+});
