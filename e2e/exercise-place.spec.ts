@@ -7,7 +7,8 @@ import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
  * the shell into its folder (said on screen, never into a running command), ▶ Run runs a step's
  * command in the chapter's folder although the shell was elsewhere, and a command with a placeholder
  * (`docker container stop ID`) asks for its value first, offering the id of the container running in the sandbox,
- * instead of running `ID` as printed.
+ * instead of running `ID` as printed; and the chapter shows what another exercise left running in its way (a
+ * registry holding its port) and stops it in one click, leaving the learner's other containers alone.
  */
 
 const PULL_MS = 240_000;
@@ -46,7 +47,7 @@ async function shotsAtBothSizes(page: Page, name: string, focus?: Locator): Prom
   if (before) await page.setViewportSize(before);
 }
 
-test("the terminal opens in the chapter's folder, ▶ Run runs there, and a placeholder is filled in (with the running container's id) first", async ({ page, browser }) => {
+test("the terminal opens in the chapter's folder, ▶ Run runs there, and a placeholder is filled in (with the running container's id) first; a clean stage in one click", async ({ page, browser }) => {
   test.setTimeout(12 * 60_000);
   const instructorContext = await browser.newContext();
   const instructor = await instructorContext.newPage();
@@ -124,6 +125,37 @@ test("the terminal opens in the chapter's folder, ▶ Run runs there, and a plac
     await expect(terminalText(page)).toContainText("after=exited", { timeout: 60_000 });
     await expect(terminalText(page)).not.toContainText("No such container");
     await shotsAtBothSizes(page, "exercise-place-ran");
+
+    // A clean stage: another exercise's registry holds port 8080, which this chapter publishes; a container of the
+    // learner's own that is in nobody's way stays.
+    await typeInTerminal(
+      page,
+      "docker container run -d --name e2e-registry -p 8080:5000 registry:2 >/dev/null; docker container run -d --name e2e-bystander debian:bookworm-slim sleep 600 >/dev/null; echo started-$(docker container ls -q | wc -l)",
+    );
+    await expect(terminalText(page)).toContainText("started-2", { timeout: PULL_MS });
+    // The port really is in the way (control): publishing 8080 fails as the issue saw it.
+    await typeInTerminal(page, "docker container run --rm -d -p 8080:80 debian:bookworm-slim sleep 5 >/dev/null || echo blocked-\"before\"");
+    await expect(terminalText(page)).toContainText("port is already allocated");
+    await expect(terminalText(page)).toContainText("blocked-before");
+
+    await page.reload();
+    await terminalReady(page);
+    const stage = page.getByRole("region", { name: "In this exercise's way" });
+    await expect(stage).toBeVisible();
+    await expect(stage.getByRole("listitem")).toHaveCount(1);
+    await expect(stage.getByRole("listitem")).toContainText("e2e-registry (registry:2): holds port 8080, which this exercise uses; runs registry:2 from another exercise");
+    await shotsAtBothSizes(page, "exercise-place-stage", stage);
+    await stage.getByRole("button", { name: "Stop it" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Stopped e2e-registry." })).toBeVisible({ timeout: 60_000 });
+    await expect(stage).toBeHidden();
+
+    await typeInTerminal(
+      page,
+      "echo \"registry=$(docker container inspect -f '{{.State.Status}}' e2e-registry) bystander=$(docker container inspect -f '{{.State.Status}}' e2e-bystander)\"",
+    );
+    await expect(terminalText(page)).toContainText("registry=exited bystander=running");
+    await typeInTerminal(page, "docker container run --rm -d -p 8080:80 debian:bookworm-slim sleep 5 >/dev/null && echo free-\"after\"");
+    await expect(terminalText(page)).toContainText("free-after", { timeout: 60_000 });
   } finally {
     await endWorkshop(instructor);
     await instructorContext.close();

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { AttemptView } from "@/lib/drills/drill-api";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { SandboxControls } from "@/components/lab/SandboxControls";
+import { CleanStage } from "@/components/lab/CleanStage";
 import { SplitPane } from "@/components/lab/SplitPane";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { inExerciseFolder } from "@/lib/step-commands";
@@ -24,14 +25,20 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
   }, [workdir]);
   // Each time the terminal connects, the shell moves to the drill's folder (once the drill has one), said on screen.
   const hasFolder = workdir !== undefined;
+  // …and what other exercises left running in its way is looked at again.
+  const [stageKey, setStageKey] = useState(0);
   const enterFolder = useCallback(() => {
     if (hasFolder) enterExerciseFolder({ drillId: drill.id });
+    setStageKey((k) => k + 1);
   }, [hasFolder, drill.id]);
   // A drill started (or started again) on this page has its folder only now.
   const attemptId = attempt?.id;
   const started = useRef(attemptId);
   useEffect(() => {
-    if (attemptId && attemptId !== started.current) enterExerciseFolder({ drillId: drill.id });
+    if (attemptId && attemptId !== started.current) {
+      enterExerciseFolder({ drillId: drill.id });
+      setStageKey((k) => k + 1);
+    }
     started.current = attemptId;
   }, [attemptId, drill.id]);
   const [status, setStatus] = useState<VerdictSummary | null>(null);
@@ -68,6 +75,7 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
                   <SandboxControls exercise={attempt ? { drillId: drill.id } : null} />
                 </div>
+                <CleanStage exercise={{ drillId: drill.id }} refresh={stageKey} />
                 <Terminal ref={terminal} onReady={enterFolder} />
               </>
             }

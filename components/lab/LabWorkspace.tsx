@@ -8,6 +8,7 @@ import { enterExerciseFolder } from "@/components/lab/exercise-folder-client";
 import { SplitPane } from "./SplitPane";
 import { StepPanel, type StepView } from "./StepPanel";
 import { SandboxControls } from "./SandboxControls";
+import { CleanStage } from "./CleanStage";
 import { VerdictStatus, type VerdictSummary } from "./VerdictStatus";
 
 export interface ChapterView {
@@ -30,7 +31,12 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
   }, [chapter.workdir]);
   const onStepPassed = useCallback((stepId: string) => setPassed((prev) => new Set(prev).add(stepId)), []);
   // Each time the terminal connects, the shell moves to the chapter's folder, said on screen.
-  const enterFolder = useCallback(() => enterExerciseFolder({ chapterId: chapter.id }), [chapter.id]);
+  // …and what other exercises left running in its way is looked at again.
+  const [stageKey, setStageKey] = useState(0);
+  const enterFolder = useCallback(() => {
+    enterExerciseFolder({ chapterId: chapter.id });
+    setStageKey((k) => k + 1);
+  }, [chapter.id]);
   const [status, setStatus] = useState<VerdictSummary | null>(null);
   const checks = useRef<HTMLElement>(null);
   const showChecks = useCallback(() => {
@@ -60,6 +66,7 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
                   {status && <VerdictStatus summary={status} onShowChecks={showChecks} />}
                   <SandboxControls exercise={{ chapterId: chapter.id }} />
                 </div>
+                <CleanStage exercise={{ chapterId: chapter.id }} refresh={stageKey} />
                 <Terminal ref={terminal} onReady={enterFolder} />
               </>
             }
