@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideFolderMove } from "./exercise-folder";
+import { decideFolderMove, shellInForeground } from "./exercise-folder";
 
 const WORKDIR = "/home/learner/docker-node-hello";
 const pane = (command: string, path: string, cursor: number, lines: string[]) => [`${command}\t${path}\t${cursor}`, ...lines].join("\n");
@@ -34,5 +34,13 @@ describe("moving the shell into the exercise's folder", () => {
     expect(decideFolderMove("nofolder\n", WORKDIR)).toEqual({ action: "stay", why: "no-folder" });
     expect(decideFolderMove("noshell\n", WORKDIR)).toEqual({ action: "stay", why: "no-shell" });
     expect(decideFolderMove("", WORKDIR)).toEqual({ action: "stay", why: "no-shell" });
+  });
+});
+
+describe("where ▶ Run types", () => {
+  it("into the learner's shell at its prompt, or into what runs in it (a container's shell opened by docker run -ti)", () => {
+    expect(shellInForeground("bash\n")).toBe(true);
+    expect(shellInForeground("docker\n")).toBe(false);
+    expect(shellInForeground("")).toBe(false);
   });
 });

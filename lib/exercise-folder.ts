@@ -33,6 +33,17 @@ export type FolderMove =
 
 const SHELLS = new Set(["bash", "sh", "dash"]);
 
+/** Prints the pane's foreground command: the learner's shell at its prompt, or what runs in it (`docker` for `docker run -ti`). */
+export const FOREGROUND_COMMAND = ["tmux", "display-message", "-p", "-t", "main", "#{pane_current_command}"];
+
+/**
+ * Whether ▶ Run types into the learner's own shell (then it goes to the exercise's folder first) or into something
+ * running in it, such as a container's shell the step opened (`ls`, `exit`: typed as printed, no `cd`).
+ */
+export function shellInForeground(output: string): boolean {
+  return SHELLS.has(output.trim());
+}
+
 /**
  * Whether to move the shell, from PANE_STATE_SCRIPT's output. At its prompt the pane's foreground command is the
  * shell itself and the cursor's line ends with the prompt's `$` (capture-pane drops trailing blanks); anything after

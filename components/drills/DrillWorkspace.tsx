@@ -8,7 +8,7 @@ import { CleanStage } from "@/components/lab/CleanStage";
 import { SplitPane } from "@/components/lab/SplitPane";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { inExerciseFolder } from "@/lib/step-commands";
-import { enterExerciseFolder } from "@/components/lab/exercise-folder-client";
+import { enterExerciseFolder, shellInFront } from "@/components/lab/exercise-folder-client";
 import { VerdictStatus, type VerdictSummary } from "@/components/lab/VerdictStatus";
 import { drillApi } from "./drill-client";
 import { DrillPanel, type DrillSummaryView } from "./DrillPanel";
@@ -18,9 +18,11 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
   const terminal = useRef<TerminalHandle>(null);
   const [attempt, setAttempt] = useState(initialAttempt);
   const workdir = attempt?.workdir;
-  const runInTerminal = useCallback((command: string) => {
+  const runInTerminal = useCallback(async (command: string) => {
     // In the drill's own folder, typed visibly, wherever the shell was before (issue 11).
-    terminal.current?.type((workdir ? inExerciseFolder(workdir, command) : command) + "\r");
+    // Into a program the step opened (a container's shell), the command goes as printed.
+    const inShell = await shellInFront();
+    terminal.current?.type((workdir && inShell ? inExerciseFolder(workdir, command) : command) + "\r");
     terminal.current?.focus();
   }, [workdir]);
   // Each time the terminal connects, the shell moves to the drill's folder (once the drill has one), said on screen.

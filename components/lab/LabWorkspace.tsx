@@ -4,7 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
 import { inExerciseFolder } from "@/lib/step-commands";
-import { enterExerciseFolder } from "@/components/lab/exercise-folder-client";
+import { enterExerciseFolder, shellInFront } from "@/components/lab/exercise-folder-client";
 import { SplitPane } from "./SplitPane";
 import { StepPanel, type StepView } from "./StepPanel";
 import { SandboxControls } from "./SandboxControls";
@@ -24,9 +24,11 @@ export interface ChapterView {
 export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; passedSteps: string[] }) {
   const terminal = useRef<TerminalHandle>(null);
   const [passed, setPassed] = useState(() => new Set(passedSteps));
-  const runInTerminal = useCallback((command: string) => {
+  const runInTerminal = useCallback(async (command: string) => {
     // In the chapter's own folder, typed visibly, wherever the shell was before (issue 11).
-    terminal.current?.type(inExerciseFolder(chapter.workdir, command) + "\r");
+    // Into a program the step opened (a container's shell), the command goes as printed.
+    const inShell = await shellInFront();
+    terminal.current?.type((inShell ? inExerciseFolder(chapter.workdir, command) : command) + "\r");
     terminal.current?.focus();
   }, [chapter.workdir]);
   const onStepPassed = useCallback((stepId: string) => setPassed((prev) => new Set(prev).add(stepId)), []);

@@ -9,3 +9,13 @@ export function enterExerciseFolder(exercise: { chapterId: string } | { drillId:
     body: JSON.stringify(exercise),
   }).catch(() => undefined);
 }
+
+/**
+ * Whether ▶ Run types into the learner's own shell (true) or into a program running in it, such as a container's
+ * shell a step opened. When the lab cannot tell, the shell is assumed: the exercise's folder is the safer default.
+ */
+export async function shellInFront(): Promise<boolean> {
+  const response = await fetch("/api/sandbox/exercise-folder", { cache: "no-store" }).catch(() => null);
+  const body = response?.ok ? ((await response.json().catch(() => null)) as { shell?: boolean | null } | null) : null;
+  return body?.shell !== false;
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { decideFolderMove, PANE_STATE_SCRIPT, TYPE_LINE_SCRIPT, type FolderMove } from "@/lib/exercise-folder";
+import { decideFolderMove, FOREGROUND_COMMAND, PANE_STATE_SCRIPT, shellInForeground, TYPE_LINE_SCRIPT, type FolderMove } from "@/lib/exercise-folder";
 import { getChapter } from "../content/course";
 import { getDrill } from "../content/drills";
 import { HttpError } from "../http/http-error";
@@ -52,4 +52,16 @@ export async function enterExerciseFolder(learnerId: string, ref: ExerciseRef): 
     .catch(() => null);
   if (!typed || typed.exitCode !== 0) return { action: "stay", why: "no-shell" };
   return typed.stdout.trim() === "typed" ? move : { action: "stay", why: "changed" };
+}
+
+/**
+ * Whether the learner's own shell is in the foreground of their terminal (▶ Run then goes to the exercise's folder
+ * first), or something runs in it. Null when that cannot be told (no sandbox or no shell yet).
+ */
+export async function shellIsForeground(learnerId: string): Promise<boolean | null> {
+  const { sandboxes, driver } = getRuntime();
+  const sandboxId = await sandboxes.sandboxOf(learnerId);
+  if (!sandboxId) return null;
+  const result = await driver.exec(sandboxId, FOREGROUND_COMMAND, { user: "learner", timeoutMs: EXEC_TIMEOUT_MS }).catch(() => null);
+  return result?.exitCode === 0 ? shellInForeground(result.stdout) : null;
 }

@@ -1,14 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decideFolderMove, PANE_STATE_SCRIPT, TYPE_LINE_SCRIPT, type FolderMove } from "@/lib/exercise-folder";
+import { decideFolderMove, FOREGROUND_COMMAND, PANE_STATE_SCRIPT, shellInForeground, TYPE_LINE_SCRIPT, type FolderMove } from "@/lib/exercise-folder";
 import type { SandboxDriver } from "../sandbox/driver";
 import { createPodmanDriver } from "../sandbox/podman-driver";
 
 /**
  * Moving the learner's shell into the exercise's folder, against a real sandbox's tmux and bash (the learner's own
  * prompt from /etc/bash.bashrc): an idle shell is moved by a visible `cd`, a running command and a half-typed line
- * are left alone, and a line typed between the look and the typing stops the typing.
+ * are left alone, and a line typed between the look and the typing stops the typing; ▶ Run knows whether the shell
+ * or a program in it is in front.
  */
 
 const IMAGE = process.env.LAYERLAB_SANDBOX_IMAGE ?? "localhost/layerlab/sandbox:latest";
@@ -68,10 +69,13 @@ describe("the shell moves into the exercise's folder", () => {
   it("never types into a running command", async () => {
     await tmux("send-keys", "-t", "main", "cd /tmp && cat", "Enter");
     await expect.poll(look).toEqual({ action: "stay", why: "busy" });
+    // ▶ Run would type into cat as printed, without a cd.
+    expect(shellInForeground(await learner(FOREGROUND_COMMAND))).toBe(false);
     await tmux("send-keys", "-t", "main", "C-c");
     await atPrompt();
-    // Control: the same shell, back at its prompt outside the folder, is moved.
+    // Control: the same shell, back at its prompt outside the folder, is moved, and ▶ Run goes there first.
     expect(await look()).toMatchObject({ action: "move" });
+    expect(shellInForeground(await learner(FOREGROUND_COMMAND))).toBe(true);
   });
 
   it("never adds to a half-typed line, nor to one typed between the look and the typing", async () => {
