@@ -69,3 +69,19 @@ describe("what a later layer hides", () => {
     expect(hiddenBytes([[file("a", 5)], null, [file(".wh.a", 0)]])).toEqual([{ by: 3, layer: 1, how: "deleted", bytes: 5, files: 1, largest: "a" }]);
   });
 });
+
+describe("hostile layers", () => {
+  it("walks only what each whiteout hides: 20,000 whiteouts over 20,000 files, each file hidden once", () => {
+    const base = [dir("data"), ...Array.from({ length: 20_000 }, (_, i) => file(`data/f${i}`, 1))];
+    const whiteouts = Array.from({ length: 20_000 }, (_, i) => file(`data/.wh.f${i}`, 0));
+    // Not a timing assertion: the result must be right; a product-sized walk would also time the test out.
+    expect(hiddenBytes([base, whiteouts])).toEqual([{ by: 2, layer: 1, how: "deleted", bytes: 20_000, files: 20_000, largest: "data/f0" }]);
+  });
+
+  it("re-shows a folder's files written after the folder was deleted, and hides them again", () => {
+    expect(hiddenBytes([[dir("a"), file("a/x", 3)], [file(".wh.a", 0)], [dir("a"), file("a/x", 4)], [file("a", 1)]])).toEqual([
+      { by: 4, layer: 3, how: "replaced", bytes: 4, files: 1, largest: "a/x" },
+      { by: 2, layer: 1, how: "deleted", bytes: 3, files: 1, largest: "a/x" },
+    ]);
+  });
+});

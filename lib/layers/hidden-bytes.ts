@@ -60,10 +60,27 @@ const OPAQUE = ".wh..wh..opq";
  */
 export function hiddenBytes(listings: readonly (ListedEntry[] | null)[]): HiddenBytes[] {
   const visible = new Map<string, Visible>();
+  // Each folder's visible children, so a whiteout walks only what it hides: a layer of many whiteouts over a
+  // base of many files must not cost their product.
+  const children = new Map<string, Set<string>>();
   const links = new Map<string, HiddenBytes>();
-
   // The size of each link's largest file so far, to name it.
   const largestSize = new Map<string, number>();
+
+  const show = (path: string, seen: Visible) => {
+    visible.set(path, seen);
+    // Links the path into its folder, and that folder into its own, up to the first already linked.
+    for (let child = path; ; ) {
+      const slash = child.lastIndexOf("/");
+      const folder = slash === -1 ? "" : child.slice(0, slash);
+      const set = children.get(folder);
+      if (set?.has(child)) break;
+      if (set) set.add(child);
+      else children.set(folder, new Set([child]));
+      if (folder === "") break;
+      child = folder;
+    }
+  };
   const hide = (by: number, how: HiddenBytes["how"], path: string) => {
     const below = visible.get(path);
     if (!below) return;
@@ -80,9 +97,17 @@ export function hiddenBytes(listings: readonly (ListedEntry[] | null)[]): Hidden
     link.files += 1;
     links.set(key, link);
   };
+  /** Hides everything under `folder` (and the folder itself with `withFolder`), then forgets that part of the tree. */
   const hideTree = (by: number, how: HiddenBytes["how"], folder: string, withFolder: boolean) => {
-    const prefix = `${folder}/`;
-    for (const path of [...visible.keys()]) if (path.startsWith(prefix) || (withFolder && path === folder)) hide(by, how, path);
+    const stack = [...(children.get(folder) ?? [])];
+    children.delete(folder);
+    while (stack.length > 0) {
+      const path = stack.pop()!;
+      hide(by, how, path);
+      for (const child of children.get(path) ?? []) stack.push(child);
+      children.delete(path);
+    }
+    if (withFolder) hide(by, how, folder);
   };
 
   listings.forEach((entries, index) => {
@@ -102,8 +127,8 @@ export function hiddenBytes(listings: readonly (ListedEntry[] | null)[]): Hidden
       const below = visible.get(entry.path);
       // A folder over a folder merges; anything else over an entry replaces it (and a non-folder replaces a whole tree).
       if (below && !(entry.type === "d" && below.entry.type === "d")) hide(number, "replaced", entry.path);
-      if (entry.type !== "d" && below?.entry.type === "d") hideTree(number, "replaced", entry.path, false);
-      visible.set(entry.path, { layer: number, entry });
+      if (entry.type !== "d") hideTree(number, "replaced", entry.path, false);
+      show(entry.path, { layer: number, entry });
     }
   });
   return [...links.values()].sort((a, b) => b.by - a.by || b.layer - a.layer);

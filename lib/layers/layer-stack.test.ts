@@ -95,6 +95,18 @@ describe("the base image", () => {
 });
 
 describe("bytes hidden by a later layer", () => {
+  it("reads no listing the cap cut short: without the end mark the last one is partial, and hides nothing", () => {
+    const out = recorded("fat");
+    expect(out.stdout).toMatch(/\n### end\n?$/);
+    const cut = { ...out, stdout: out.stdout.replace(/\n### end\n?$/, "").replace(/\.wh\.lab\n?$/, "") };
+    const stack = readLayerStack("fixture/layers:fat", cut);
+    if (stack.state !== "built") throw new Error(stack.state);
+    expect(stack.hidden).toEqual([]);
+    // Everything else still stands.
+    expect(stack.baseName).toBe("debian:bookworm-slim");
+    expect(stack.listedSize).toBe("240MB");
+  });
+
   it("links the rm layer to the 60 MB it hides, and draws them as still shipped", () => {
     const fat = built("fat");
     expect(fat.hidden).toEqual([{ by: 4, layer: 2, how: "deleted", bytes: 62914560, files: 1, largest: "var/lib/apt/lists/lab/Packages" }]);
@@ -140,8 +152,9 @@ describe("the total", () => {
     expect(fat.listedSize).toBe("240MB");
     // docker image history's sizes: what today's "total" showed.
     expect(fat.unpackedBytes).toBe(147329024);
-    // docker image inspect's Size: the blobs in the content store.
-    expect(fat.contentBytes).toBe(92903997);
+    // docker image inspect's Size: the blobs in the content store (the 60 MB of random bytes do not compress).
+    expect(fat.contentBytes).toBeGreaterThan(92_000_000);
+    expect(fat.contentBytes).toBeLessThan(93_000_000);
     expect(sizeParts(fat)).toEqual({ unpacked: "147MB", content: "92.9MB" });
     expect(sizeParts(built("slim"))).toEqual({ unpacked: "84.4MB", content: "30MB" });
     expect(built("slim").listedSize).toBe("114MB");

@@ -189,7 +189,10 @@ export function readLayerStack(image: string, output: CommandOutput): LayerStack
     base: base !== null && i < base.entries,
   }));
 
-  const listings = new Map(sections.filter((s) => s.name === "listing").map((s) => [s.args[0], s.args[1] === "missing" ? null : parseListing(s.body)]));
+  const listingSections = sections.filter((s) => s.name === "listing");
+  // Without the end mark the listings were cut at the cap: the last one is partial, so it is not read at all.
+  if (!section("end")) listingSections.pop();
+  const listings = new Map(listingSections.map((s) => [s.args[0], s.args[1] === "missing" ? null : parseListing(s.body)]));
   const layerListings: (ListedEntry[] | null)[] = (manifest?.layers ?? []).map((l) => listings.get(l.digest) ?? null);
   // Only what the learner's own steps hide: what the base hides of itself is the base's business.
   const baseLayers = entries.filter((e) => e.base && e.layer !== null).length;

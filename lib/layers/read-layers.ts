@@ -1,3 +1,6 @@
+/** Listings beyond this are cut: a Debian base layer lists in 350 kB, so this is room for dozens of bases. */
+export const LISTING_BYTES = 16 * 1024 * 1024;
+
 /**
  * What the layer view reads from the learner's sandbox, in one exec as the learner (one podman exec costs
  * about half a second; five would lag the verdict). Prints sections, each after a `### ` mark line:
@@ -10,7 +13,8 @@
  *   ### base NAME                       a candidate base image's config (history, diff_ids), one line:
  *                                       each image its provenance names (BuildKit's FROM), then local images
  *                                       whose bottom layer is ours
- *   ### listing DIGEST [missing]        `tar -tv` of each layer blob, bottom first
+ *   ### listing DIGEST [missing]        `tar -tv` of each layer blob, bottom first, LISTING_BYTES at most in all
+ *   ### end                             after the listings (a listing cut short is the last one before it)
  *
  * The blobs are read from the engine's content store (the learner's own files, as in the layer-files check):
  * `docker image save` would copy the whole image to read its listings. Listings are kept in /tmp by digest
@@ -75,13 +79,20 @@ docker image ls --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' | awk -v 
   while read -r other name; do candidate "$name" "$other"; done
 
 mkdir -p "$cache"
-for d in $(jq -r '.layers[].digest' <<<"$manifest"); do
-  f="$store/\${d#sha256:}" listed="$cache/\${d#sha256:}"
-  if [ -s "$listed" ]; then mark listing "$d"; cat "$listed"
-  elif [ -r "$f" ] && tar --numeric-owner -tvf "$f" >"$listed.tmp" 2>/dev/null; then mv "$listed.tmp" "$listed"; mark listing "$d"; cat "$listed"
-  else rm -f "$listed.tmp"; mark listing "$d" missing
-  fi
-done
+# At most LISTING_BYTES of listings reach the lab (an image of a million files must not fill its memory); the
+# end mark, cut off with them, says the last one is whole.
+{
+  for d in $(jq -r '.layers[].digest' <<<"$manifest"); do
+    f="$store/\${d#sha256:}" listed="$cache/\${d#sha256:}"
+    if [ -s "$listed" ]; then mark listing "$d"; cat "$listed"
+    elif [ -r "$f" ] && tar --numeric-owner -tvf "$f" >"$listed.tmp" 2>/dev/null; then mv "$listed.tmp" "$listed"; mark listing "$d"; cat "$listed"
+    else rm -f "$listed.tmp"; mark listing "$d" missing
+    fi
+  done
+  mark end
+} | head -c ${LISTING_BYTES}
+# A cut pipe is the cap at work, not a failure.
+exit 0
 `;
 
 /** The command the layers route runs as the learner: bash reads the script, then IMAGE and KNOWN as $1 and $2. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sizeParts, stackLinks, stackRows, type BuiltStack, type LayerStack } from "@/lib/layers/layer-stack";
+import { readLayerStack, sizeParts, stackLinks, stackRows, type BuiltStack, type LayerStack } from "@/lib/layers/layer-stack";
+import { LISTING_BYTES, readLayersCommand } from "@/lib/layers/read-layers";
 import { getChapter } from "../content/course";
 import { createTestSandbox, type TestSandbox } from "../checks/test-sandbox";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
@@ -80,6 +81,21 @@ describe("reading the layers of chapter 04's image in a real sandbox", () => {
     expect(slim.baseName).toBe("debian:bookworm-slim");
     expect(slim.hidden).toEqual([]);
     expect(slim.listedSize).toBe(await asLearner("docker image ls --format '{{.Size}}' example/layers:slim"));
+  });
+
+  it("caps what an image of 200,000 files sends the lab, and still pictures it", { timeout: 600_000 }, async () => {
+    await asLearner(
+      "printf 'FROM debian:bookworm-slim\\nRUN mkdir /many && cd /many && seq -f %%064g 200000 | xargs touch\\n' | docker image build -q -t example/layers:many - >/dev/null",
+    );
+    const output = await sandbox.driver.exec(sandbox.id, readLayersCommand("example/layers:many"), { user: "learner", timeoutMs: 120_000 });
+    expect(output.exitCode, output.stderr).toBe(0);
+    // The listing of the 200,000 files alone is about 23 MB; the lab gets the cap and a few lines more.
+    expect(output.stdout.length).toBeLessThan(LISTING_BYTES + 1024 * 1024);
+    expect(output.stdout).not.toMatch(/\n### end\n?$/);
+    const many = builtOf(readLayerStack("example/layers:many", output));
+    expect(many.baseName).toBe("debian:bookworm-slim");
+    expect(many.listedSize).toBe(await asLearner("docker image ls --format '{{.Size}}' example/layers:many"));
+    expect(many.hidden).toEqual([]);
   });
 
   it("runs nothing a hostile image name says: it is an argument, never part of the script", async () => {
