@@ -2,6 +2,7 @@ import "server-only";
 import { LIST_CONTAINERS_COMMAND, parseContainerList, type LearnerContainer } from "@/lib/learner-containers";
 import { HttpError } from "../http/http-error";
 import { getRuntime } from "../runtime";
+import type { SandboxDriver } from "./driver";
 
 const LIST_TIMEOUT_MS = 15_000;
 
@@ -13,6 +14,11 @@ export async function listLearnerContainers(learnerId: string): Promise<LearnerC
   const { sandboxes, driver } = getRuntime();
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) return [];
+  return listContainersIn(driver, sandboxId);
+}
+
+/** The containers running in one sandbox, read as its learner. */
+export async function listContainersIn(driver: SandboxDriver, sandboxId: string): Promise<LearnerContainer[]> {
   const result = await driver.exec(sandboxId, LIST_CONTAINERS_COMMAND, { user: "learner", timeoutMs: LIST_TIMEOUT_MS }).catch(() => null);
   if (!result || result.exitCode !== 0) {
     throw new HttpError(503, "Docker in your sandbox is not answering right now; try again in a moment.", "unavailable");
