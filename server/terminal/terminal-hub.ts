@@ -247,6 +247,27 @@ export class TerminalHub {
     }
   }
 
+  /**
+   * Attaches to the learner's tmux, starting a shell if there is none. Right after the learner's shell exited, tmux
+   * is still going away and can take the attach, then end it or answer no pane; one more attach finds no tmux and
+   * starts a new one.
+   */
+  private async attachShell(learnerId: string, sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalSession> {
+    const command = this.deps.driver.ptyCommand(sandboxId, tmuxCommand(size), { user: "learner", env: { LANG: "C.UTF-8" } });
+    for (let attempt = 1; ; attempt++) {
+      const session = new TerminalSession(command, size, this.options, (exitCode) => this.emitPrompt(learnerId, exitCode));
+      try {
+        await session.ready;
+        return session;
+      } catch (error) {
+        session.close();
+        const tmuxWentAway = error instanceof Error && /answered no pane|ended while starting/.test(error.message);
+        if (attempt >= 2 || !tmuxWentAway) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
   private async start(learnerId: string, learner: LearnerTerminal, size: { cols: number; rows: number }): Promise<TerminalSession> {
     const progress = (p: SandboxProgress) => {
       for (const listener of learner.progress) listener(p);
@@ -254,14 +275,7 @@ export class TerminalHub {
     try {
       const sandbox = await this.deps.sandboxes.acquire(learnerId, progress);
       progress({ phase: "attaching", message: "Opening your shell…", percent: 95 });
-      const command = this.deps.driver.ptyCommand(sandbox.id, tmuxCommand(size), { user: "learner", env: { LANG: "C.UTF-8" } });
-      const session = new TerminalSession(command, size, this.options, (exitCode) => this.emitPrompt(learnerId, exitCode));
-      try {
-        await session.ready;
-      } catch (error) {
-        session.close();
-        throw error;
-      }
+      const session = await this.attachShell(learnerId, sandbox.id, size);
       learner.session = session;
       session.onEnd(() => {
         if (learner.session === session) learner.session = null;
