@@ -31,12 +31,14 @@ export default defineConfig({
       LAYERLAB_DATA_DIR: ".data/e2e",
       DATABASE_URL: "file:.data/e2e/layerlab.db",
       LAYERLAB_POOL_SIZE: "1",
-      // The specs' learners keep their sandboxes for the whole run: room for about 16 of them on a small
-      // test machine (admission control counts every sandbox's disk at its full size, memory and CPU at their limits).
-      LAYERLAB_SANDBOX_DISK_MB: "4096",
-      LAYERLAB_DISK_RESERVE_PCT: "5",
+      // The specs' learners (about 35) keep their sandboxes for the whole run, and admission control counts every
+      // sandbox's disk at its full size, memory and CPU at their limits: 2 GB disks (chapter 01's node:18 build takes
+      // about 1.2 GB) and overcommit give room for about 30 on a 2-core test machine with 70 GB free.
+      LAYERLAB_SANDBOX_DISK_MB: "2048",
+      LAYERLAB_DISK_RESERVE_PCT: "1",
+      LAYERLAB_DISK_RESERVE_MB: "1024",
       LAYERLAB_MEMORY_OVERCOMMIT: "4",
-      LAYERLAB_CPU_OVERCOMMIT: "16",
+      LAYERLAB_CPU_OVERCOMMIT: "40",
     },
   },
 });
