@@ -8,10 +8,10 @@
  *
  *   node --import ./server/register.mjs bench/abuse.bench.ts        (ROUNDS=N to change the count per family)
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startBenchRun } from "./lib/bench-record";
 import {
   closeWaitSockets,
   httpRequest,
@@ -28,14 +28,7 @@ const PER_FAMILY = Number(process.env.ROUNDS ?? 1200);
 const CONCURRENCY = 16;
 const HEALTH_EVERY_MS = 100;
 const HEALTH_TIMEOUT_MS = 2_000;
-const RESULTS = path.resolve("bench/results/resilience.json");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function commit(): string {
-  const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
-  return dirty ? `${head}+uncommitted` : head;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -131,8 +124,7 @@ async function optional<T>(file: string, run: (module: Record<string, unknown>) 
 }
 
 async function main(): Promise<void> {
-  const cores = os.cpus().length;
-  const loadBefore = os.loadavg();
+  const bench = startBenchRun("resilience");
   const lab = await startLabServer({ instance: "bench-abuse" });
   const host = `127.0.0.1:${lab.port}`;
   let result: Record<string, unknown>;
@@ -193,15 +185,9 @@ async function main(): Promise<void> {
     await optional("abuse-disk.ts", async (m) => (m.measureDiskReclaim as () => Promise<Record<string, unknown>>)()),
     await optional("abuse-queue.ts", async (m) => (m.measureFullLabQueue as () => Promise<Record<string, unknown>>)()),
   );
-  const loadAfter = os.loadavg();
   const run = {
     ...result,
-    commit: commit(),
-    measured_at: new Date().toISOString(),
-    machine: `${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-    load_before: loadBefore.map((l) => Math.round(l * 100) / 100),
-    load_after: loadAfter.map((l) => Math.round(l * 100) / 100),
-    flagged_busy: loadBefore[0] > cores,
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     method:
       `A real lab server (server/index.ts, production Next build, pool size 0) on a free loopback port. Every kind of malformed request is sent once to warm up, then the fd baseline is taken (steady over 1 s). ` +
       `Then ${PER_FAMILY} upgrade requests and ${PER_FAMILY} HTTP requests, cycling through their kinds, ${CONCURRENCY} at a time per family, each on its own TCP connection, read until the server closes it: ` +
@@ -212,13 +198,8 @@ async function main(): Promise<void> {
       `sessions_over_rate_refused: 61 POST /api/session from one other loopback address; true when the first 60 are 201 and the 61st is 429. The machine is shared with other engineers' tests (see load_before/after).`,
   };
 
-  let previous: { runs?: unknown[] } = {};
-  try {
-    previous = JSON.parse(fs.readFileSync(RESULTS, "utf8")) as { runs?: unknown[] };
-  } catch {}
-  const runs = [...(previous.runs ?? []), run];
-  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  fs.writeFileSync(RESULTS, JSON.stringify({ ...run, runs }, null, 2) + "\n");
+  const { method, ...figures } = run;
+  bench.finish(figures, method);
   console.log(JSON.stringify(run, null, 2));
 }
 

@@ -8,10 +8,10 @@
  *
  *   node --import ./server/register.mjs bench/durability.bench.ts        (FAULTS=N to change the count)
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startBenchRun } from "./lib/bench-record";
 
 const { parseConfig } = await import("../lib/config");
 const { configureDatabase, db, disconnectDb } = await import("../server/db/client");
@@ -25,7 +25,6 @@ const { createMemorySandboxStore } = await import("../server/sandbox/sandbox-sto
 const { runHostCommand } = await import("../server/sandbox/host-command");
 
 const FAULTS = Number(process.env.FAULTS ?? 5);
-const RESULTS = path.resolve("bench/results/durability.json");
 const MIN = 60_000;
 const config = parseConfig(process.env);
 const work = fs.mkdtempSync("/var/tmp/layerlab-bench-durability-");
@@ -54,12 +53,6 @@ const LEARNER = "bench-learner";
 const WORKDIR = "/home/learner/docker-node-hello";
 const IMAGE = "example/docker-node-hello:latest";
 const NOTE = `notes of the learner ${Date.now()}`;
-
-function commit(): string {
-  const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
-  return dirty ? `${head}+uncommitted` : head;
-}
 
 function percentile(values: number[], p: number): number | null {
   const sorted = [...values].sort((a, b) => a - b);
@@ -100,8 +93,7 @@ async function inject(fault: Fault, sandboxId: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const cores = os.availableParallelism();
-  const loadBefore = os.loadavg();
+  const bench = startBenchRun("durability");
   const dbUrl = `file:${path.join(work, "bench.db")}`;
   configureDatabase(dbUrl);
   await migrateDatabase(dbUrl);
@@ -157,7 +149,6 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  const loadAfter = os.loadavg();
   const recover = [...results["kill-container"].ms, ...results["kill-dockerd"].ms];
   const all = Object.values(results);
   const round = (n: number | null) => (n === null ? null : Math.round(n));
@@ -174,12 +165,7 @@ async function main(): Promise<void> {
     by_fault: Object.fromEntries(
       Object.entries(results).map(([fault, r]) => [fault, { injected: r.ms.length, sandbox_replaced: r.replaced, files_lost: r.filesLost, images_lost: r.imagesLost, p50_ms: round(percentile(r.ms, 50)), p95_ms: round(percentile(r.ms, 95)), ms: r.ms }]),
     ),
-    commit: commit(),
-    measured_at: new Date().toISOString(),
-    machine: `${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-    load_before: loadBefore.map((l) => Math.round(l * 100) / 100),
-    load_after: loadAfter.map((l) => Math.round(l * 100) / 100),
-    flagged_busy: loadBefore[0] > cores,
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     method:
       `One learner's real sandbox (podman, rootless Docker, limits from the configuration, its own lab instance) driven by the lab's SandboxManager in this process (a warm pool of 1, snapshots on, a real SQLite database). ` +
       `The learner's work: chapter 01's exercise folder plus a note file, and ${IMAGE} built from it (node:18 from the lab registry), checked to be there (and to run) before any fault. ` +
@@ -189,13 +175,8 @@ async function main(): Promise<void> {
       `by_fault.*.sandbox_replaced: how often the learner came back to a new sandbox (every time for expire; for a kill, the lab replaced rather than revived). After each recovery the note's content and the image are checked (after expiry the image is also run); files_lost and images_lost count failures. The machine is shared with other engineers' tests (see load_before/after).`,
   };
 
-  let previous: { runs?: unknown[] } = {};
-  try {
-    previous = JSON.parse(fs.readFileSync(RESULTS, "utf8")) as { runs?: unknown[] };
-  } catch {}
-  const runs = [...(previous.runs ?? []), run];
-  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  fs.writeFileSync(RESULTS, JSON.stringify({ ...run, runs }, null, 2) + "\n");
+  const { method, ...figures } = run;
+  bench.finish(figures, method);
   console.log(JSON.stringify(run, null, 2));
 }
 
