@@ -81,6 +81,8 @@ async function workspaceReady(page: Page): Promise<void> {
  */
 export async function tourEveryPage(browser: Browser, baseURL: string, visit: Visit, options: { labFull?: boolean } = {}): Promise<void> {
   const contexts: BrowserContext[] = [];
+  // Ending the workshop removes its learner's sandbox: the tour leaves none behind, even when it fails.
+  let endWorkshop: (() => Promise<void>) | null = null;
   const open = async () => {
     const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 768 } });
     contexts.push(context);
@@ -117,6 +119,13 @@ export async function tourEveryPage(browser: Browser, baseURL: string, visit: Vi
     }
     const code = await createWorkshop(instructor, `Accessibility tour ${Date.now()}`, ["Anatomy of a Dockerfile", CHAPTER.title], [DRILL.title]);
     const workshopUrl = instructor.url();
+    endWorkshop = async () => {
+      endWorkshop = null;
+      await instructor.goto(workshopUrl);
+      instructor.once("dialog", (dialog) => void dialog.accept());
+      await instructor.getByRole("button", { name: "End workshop" }).click();
+      await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: SANDBOX_MS });
+    };
     await instructor.goto("/instructor");
     await expect(instructor.getByRole("heading", { name: "Your workshops" })).toBeVisible();
     await visit("instructor workshop list", instructor);
@@ -184,11 +193,12 @@ export async function tourEveryPage(browser: Browser, baseURL: string, visit: Vi
     await expect(learner.getByText("Locked by your instructor")).toBeVisible();
     await visit("chapter catalog with a locked chapter", learner);
 
-    // Ending the workshop removes the learner's sandbox: the tour leaves none behind.
-    instructor.once("dialog", (dialog) => void dialog.accept());
-    await instructor.getByRole("button", { name: "End workshop" }).click();
-    await expect(instructor.getByText(/Workshop ended; 1 sandbox released/)).toBeVisible({ timeout: SANDBOX_MS });
+    await endWorkshop();
   } finally {
-    for (const context of contexts) await context.close();
+    try {
+      await endWorkshop?.();
+    } finally {
+      for (const context of contexts) await context.close();
+    }
   }
 }

@@ -34,11 +34,31 @@ function focusIn(page: Page): Promise<"editor" | "terminal" | "elsewhere"> {
   });
 }
 
-test("a chapter step with the keyboard alone: editor, terminal, checks, screen-reader mode", async ({ page }) => {
-  test.setTimeout(10 * 60_000);
+/** Ends the workshop from its page, which removes its members' sandboxes: a test leaves none behind. */
+async function endWorkshop(instructor: Page): Promise<void> {
+  instructor.once("dialog", (dialog) => void dialog.accept());
+  await instructor.getByRole("button", { name: "End workshop" }).click();
+  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: BUILD_MS });
+}
 
-  await page.goto("/");
-  const name = page.getByLabel(/your name/i);
+test("a chapter step with the keyboard alone: editor, terminal, checks, screen-reader mode", async ({ page, browser }) => {
+  test.setTimeout(10 * 60_000);
+  // The learner is in a workshop so that its end removes their sandbox.
+  const instructorContext = await browser.newContext();
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const code = await createWorkshop(instructor, "Keyboard chapter", ["Anatomy of a Dockerfile"]);
+  try {
+    await chapterStepByKeyboard(page, code);
+  } finally {
+    await endWorkshop(instructor);
+    await instructorContext.close();
+  }
+});
+
+async function chapterStepByKeyboard(page: Page, code: string): Promise<void> {
+  await page.goto(`/join/${code}`);
+  const name = page.getByLabel("Your name, as the instructor will see it");
   await expect(name).toBeFocused();
   // Typed before React has taken over the form, Enter would submit it natively and reload the page.
   await expect.poll(() => name.evaluate((el) => Object.keys(el).some((key) => key.startsWith("__reactFiber")))).toBe(true);
@@ -135,7 +155,7 @@ test("a chapter step with the keyboard alone: editor, terminal, checks, screen-r
   await page.keyboard.press("Space");
   await expect(screenReader).toHaveAttribute("aria-pressed", "false");
   await expect(terminal.locator(".xterm-accessibility-tree")).toHaveCount(0);
-});
+}
 
 test("the instructor's room with the keyboard alone: the grid, a learner's panel, their watched terminal", async ({ browser }) => {
   const instructorContext = await browser.newContext();
@@ -174,5 +194,6 @@ test("the instructor's room with the keyboard alone: the grid, a learner's panel
   await instructor.keyboard.press("Enter");
   await expect(panel).toHaveCount(0);
 
+  await endWorkshop(instructor);
   for (const context of [instructorContext, learnerContext]) await context.close();
 });
