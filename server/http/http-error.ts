@@ -16,6 +16,8 @@ export type ErrorCode =
   | "unprocessable"
   | "rate_limited"
   | "unavailable"
+  /** 503: the learner's sandbox went down under the request and is being revived; retrying soon works. */
+  | "sandbox_restarting"
   | "internal";
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = {

@@ -17,6 +17,9 @@ export interface LabServer {
   dataDir: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** SIGKILL, as a crash or the OOM killer would: no shutdown code runs. The data directory stays. */
+  kill(): Promise<void>;
+  /** SIGTERM (SIGKILL after 30 s), then removes the data directory unless the caller passed its own. */
   stop(): Promise<void>;
 }
 
@@ -30,9 +33,10 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startLabServer(options: { instance: string; env?: Record<string, string> }): Promise<LabServer> {
+/** `dataDir`: start on an existing data directory and database (a restart); the caller then removes it. */
+export async function startLabServer(options: { instance: string; env?: Record<string, string>; dataDir?: string }): Promise<LabServer> {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `layerlab-${options.instance}-`));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `layerlab-${options.instance}-`));
   const child: ChildProcess = spawn(process.execPath, ["--import", "./server/register.mjs", "server/index.ts"], {
     env: {
       ...process.env,
@@ -72,14 +76,20 @@ export async function startLabServer(options: { instance: string; env?: Record<s
     origin: base,
     dataDir,
     output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         const killed = setTimeout(() => child.kill("SIGKILL"), 30_000);
         await exited;
         clearTimeout(killed);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,31 @@ export class SandboxNotRunningError extends HttpError {
   }
 }
 
+/**
+ * The sandbox went down under a command the lab was running in it: the command died of SIGKILL (exit 137) because
+ * the sandbox was killed or stopped, or its memory ran out. The lab revives it with its disk; the editor's next
+ * poll finds it again. Nothing is known to be lost, but a save at that moment may not have been written.
+ */
+export class SandboxRestartingError extends HttpError {
+  constructor() {
+    super(
+      503,
+      "Your sandbox is restarting (it was stopped or ran out of memory). Your files are kept; the editor reconnects by itself in a moment. If you were saving, save again once it is back.",
+      "sandbox_restarting",
+    );
+  }
+}
+
+/**
+ * What an exec's outcome says about the sandbox rather than about the script: no answer in time, or killed with
+ * the sandbox (exit 137; the scripts here never send SIGKILL themselves). Null: the script answered.
+ */
+export function sandboxFailureOf(result: Pick<ExecResult, "exitCode" | "timedOut">): HttpError | null {
+  if (result.timedOut) return new SandboxNotRunningError("Your sandbox did not answer in time (is it very busy?). Nothing was changed; try again in a moment.");
+  if (result.exitCode === 137) return new SandboxRestartingError();
+  return null;
+}
+
 /** A save refused because the sandbox holds a different version than the one the edits started from. */
 export class FileChangedError extends HttpError {
   constructor(
@@ -135,7 +160,8 @@ async function run(folder: ExerciseFolder, command: string[], stdin?: string | B
     if (error instanceof SandboxUnavailableError) throw new SandboxNotRunningError();
     throw error;
   }
-  if (result.timedOut) throw new SandboxNotRunningError("Your sandbox did not answer in time (is it very busy?). Nothing was changed; try again in a moment.");
+  const down = sandboxFailureOf(result);
+  if (down) throw down;
   return result;
 }
 
