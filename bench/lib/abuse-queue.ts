@@ -147,7 +147,7 @@ export async function measureFullLabQueue(): Promise<FullLabQueue> {
     for (let i = 0; i < 100 && position === undefined && !failure; i++) await sleep(100);
     if (position !== 1) return { full_lab_queue_works: false, method, failure: failure ?? `the visitor was not told number 1 in line (got ${position})` };
     endedAt = Date.now();
-    await ok(await post(`/api/instructor/workshops/${workshop.id}/end`, {}, instructor), "ending the workshop");
+    await ok(await post(`/api/instructor/workshops/${workshop.id}/end`, { keepWork: false }, instructor), "ending the workshop");
     await Promise.race([waited, sleep(START_DEADLINE_MS)]);
     if (!readyAt) return { full_lab_queue_works: false, method, failure: failure ?? `the visitor did not start within ${START_DEADLINE_MS / 1000} s of the place freeing` };
     return { full_lab_queue_works: true, queue_wait_ms: readyAt - endedAt, method };
