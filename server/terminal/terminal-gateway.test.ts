@@ -107,6 +107,18 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     await client.close();
   });
 
+  it("does not announce the prompt a command typed by the lab brings back, only the learner's next one", async () => {
+    const client = await connect("ada");
+    await ready(client);
+    prompts.length = 0;
+    hub.labTypes("ada");
+    client.type("(exit 3)\r");
+    client.type("(exit 4)\r");
+    await expect.poll(() => prompts.find((p) => p.exitCode === 4)).toEqual({ learnerId: "ada", exitCode: 4 });
+    expect(prompts.find((p) => p.exitCode === 3)).toBeUndefined();
+    await client.close();
+  });
+
   it("says in one line what to do when Docker's engine fails in a way the lab knows, and only then", async () => {
     const client = await connect("ada");
     await ready(client);

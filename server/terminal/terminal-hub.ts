@@ -34,6 +34,8 @@ export interface TerminalHubOptions extends SessionOptions {
   touchEveryMs: number;
 }
 
+const LAB_TYPED_FOR_MS = 5_000;
+
 const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
   replayBytes: 1024 * 1024,
   // As many lines as the browser's own scrollback (components/terminal/Terminal.tsx): a tab that reconnects
@@ -69,6 +71,8 @@ export class TerminalHub {
   private readonly learners = new Map<string, LearnerTerminal>();
   private readonly promptListeners = new Set<(event: PromptEvent) => void>();
   private readonly watchers = new Map<string, Set<TerminalViewer>>();
+  /** Learners whose next prompt comes back from a command the lab typed, until when (see labTypes). */
+  private readonly labTyped = new Map<string, number>();
   private readonly options: TerminalHubOptions;
   private closed = false;
 
@@ -290,7 +294,26 @@ export class TerminalHub {
     }
   }
 
+  /**
+   * The lab is about to type a command of its own into the learner's shell (e.g. `cd` into the exercise's folder):
+   * the prompt it brings back is not the learner's doing, so it is not announced (no checks run for it). Forgotten
+   * after a few seconds, so a command that never reached the shell cannot swallow a later prompt of the learner's.
+   */
+  labTypes(learnerId: string): void {
+    this.labTyped.set(learnerId, Date.now() + LAB_TYPED_FOR_MS);
+  }
+
+  /** The command announced with labTypes did not reach the shell after all. */
+  labTypedNothing(learnerId: string): void {
+    this.labTyped.delete(learnerId);
+  }
+
   private emitPrompt(learnerId: string, exitCode: number | null): void {
+    const labTypedUntil = this.labTyped.get(learnerId);
+    if (labTypedUntil !== undefined) {
+      this.labTyped.delete(learnerId);
+      if (Date.now() <= labTypedUntil) return;
+    }
     for (const listener of this.promptListeners) {
       try {
         listener({ learnerId, exitCode });

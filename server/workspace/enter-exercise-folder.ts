@@ -35,7 +35,7 @@ async function workdirOf(learnerId: string, ref: ExerciseRef): Promise<string> {
  */
 export async function enterExerciseFolder(learnerId: string, ref: ExerciseRef): Promise<FolderMove> {
   const workdir = await workdirOf(learnerId, ref);
-  const { sandboxes, driver } = getRuntime();
+  const { sandboxes, driver, terminals } = getRuntime();
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) return { action: "stay", why: "no-shell" };
   let move: FolderMove = { action: "stay", why: "no-prompt-yet" };
@@ -47,11 +47,14 @@ export async function enterExerciseFolder(learnerId: string, ref: ExerciseRef): 
   }
   if (move.action !== "move") return move;
   const { command, line, cursor } = move.seen;
+  // Its prompt is the lab's, not the learner's: no checks for it (the room would count them as the learner's tries).
+  terminals.labTypes(learnerId);
   const typed = await driver
     .exec(sandboxId, ["bash", "-c", TYPE_LINE_SCRIPT, "_", move.typed, command, line, String(cursor)], { user: "learner", timeoutMs: EXEC_TIMEOUT_MS })
     .catch(() => null);
-  if (!typed || typed.exitCode !== 0) return { action: "stay", why: "no-shell" };
-  return typed.stdout.trim() === "typed" ? move : { action: "stay", why: "changed" };
+  if (typed?.exitCode === 0 && typed.stdout.trim() === "typed") return move;
+  terminals.labTypedNothing(learnerId);
+  return !typed || typed.exitCode !== 0 ? { action: "stay", why: "no-shell" } : { action: "stay", why: "changed" };
 }
 
 /**
