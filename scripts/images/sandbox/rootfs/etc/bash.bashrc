@@ -39,8 +39,12 @@ __layerlab_prompt() {
   __layerlab_osc "D;$ec"
   __layerlab_osc "A"
   history -a
-  # The learner's engine collects unused layers only when asked (see /usr/local/bin/containerd).
-  ( layerlab-engine-gc >/dev/null 2>&1 & )
+  # The learner's engine collects unused layers only when asked (see /usr/local/bin/containerd); at most every
+  # 20 s from one shell, so most prompts start no process for it.
+  if (( EPOCHSECONDS - ${__layerlab_gc_at:-0} >= 20 )); then
+    __layerlab_gc_at=$EPOCHSECONDS
+    ( layerlab-engine-gc >/dev/null 2>&1 & )
+  fi
   return $ec
 }
 case "${PROMPT_COMMAND-}" in
