@@ -31,9 +31,9 @@ register(
 const { createTerminalGateway, routeTerminals } = await import("../server/terminal/terminal-gateway");
 const { UpgradeRouter } = await import("../server/http/upgrade-router");
 const { TerminalHub } = await import("../server/terminal/terminal-hub");
-const { TerminalTestClient } = await import("../server/terminal/terminal-test-client");
+const { TerminalTestClient } = await import("../server/terminal/terminal-client.test-support");
 const { podmanSandboxes } = await import("../server/terminal/podman-sandboxes.test-support");
-type Client = import("../server/terminal/terminal-test-client").TerminalTestClient;
+type Client = import("../server/terminal/terminal-client.test-support").TerminalTestClient;
 
 const LEARNERS = Number(process.env.LEARNERS ?? 20);
 const KEYS = Number(process.env.KEYS ?? 100);

@@ -23,7 +23,7 @@ import { startBenchRun } from "./lib/bench-record";
 import { chromium } from "@playwright/test";
 import { roomEventSchema } from "../lib/workshop/room";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
-import { TerminalTestClient } from "../server/terminal/terminal-test-client";
+import { TerminalTestClient } from "../server/terminal/terminal-client.test-support";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 50);
 const LOAD_S = Number(process.env.LOAD_S ?? 180);

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { useTestDatabase } from "../db/test-databases.test-support";
-import { asLearner, cleanUpInOrder, requireSandboxImage, testConfig, testLimits } from "../sandbox/int-test-kit";
+import { asLearner, cleanUpInOrder, requireSandboxImage, testConfig, testLimits } from "../sandbox/int-test-kit.test-support";
 import { createPodmanDriver } from "../sandbox/podman-driver";
 import { SandboxManager, type SandboxProgress } from "../sandbox/sandbox-manager";
 import { createMemorySandboxStore } from "../sandbox/sandbox-store";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Drill, DrillVariant } from "@/lib/content/drill";
 import { newSeed } from "@/lib/drills/variant";
 import type { ChecksVerdict } from "../checks/check-runner";
-import { createTestSandbox, type TestSandbox } from "../checks/test-sandbox";
+import { createTestSandbox, type TestSandbox } from "../checks/sandbox.test-support";
 import { drillVariant, loadDrills } from "../content/drills";
 import { judgeDrill, resetDrillWorkspace } from "./drill-runner";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { useTestDatabase } from "../db/test-databases.test-support";
-import { createTestDriver } from "../sandbox/int-test-kit";
+import { createTestDriver } from "../sandbox/int-test-kit.test-support";
 
 /**
  * /api/health against the real parts: the database (a real SQLite file, then a PostgreSQL address that

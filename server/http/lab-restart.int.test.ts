@@ -5,9 +5,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TERMINAL_CLOSE, TERMINAL_PATH } from "@/lib/terminal-protocol";
 import type { StartEvent } from "@/lib/workspace/workspace-api";
-import { asLearner, cleanUpInOrder, requireSandboxImage, testConfig } from "../sandbox/int-test-kit";
+import { asLearner, cleanUpInOrder, requireSandboxImage, testConfig } from "../sandbox/int-test-kit.test-support";
 import { createPodmanDriver } from "../sandbox/podman-driver";
-import { TerminalTestClient } from "../terminal/terminal-test-client";
+import { TerminalTestClient } from "../terminal/terminal-client.test-support";
 import { startLabServer, type LabServer } from "./lab-server.test-support";
 
 /**

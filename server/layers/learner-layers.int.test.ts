@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLayerStack, sizeParts, stackLinks, stackRows, type BuiltStack, type LayerStack } from "@/lib/layers/layer-stack";
 import { LISTING_BYTES, readLayersCommand } from "@/lib/layers/read-layers";
 import { getChapter } from "../content/course";
-import { createTestSandbox, type TestSandbox } from "../checks/test-sandbox";
+import { createTestSandbox, type TestSandbox } from "../checks/sandbox.test-support";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
 import { readImageLayers } from "./learner-layers";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecResult } from "./driver";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "./int-test-kit.test-support";
 
 /**
  * The book's commands, typed as a learner types them (a login shell as learner) in one real

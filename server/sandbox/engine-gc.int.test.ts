@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxDriver } from "./driver";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "./int-test-kit.test-support";
 
 /**
  * The learner's containerd collects unused layers only when asked (scripts/images/sandbox/rootfs/usr/local/bin/containerd).

@@ -12,7 +12,7 @@ import { setRuntime } from "../runtime";
 import { endWorkshop } from "../workshop/workshop-control";
 import { createHomeArchiver } from "./home-archive";
 import { createHomeSnapshots, type HomeKeeper } from "./home-snapshots";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testLimits } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testLimits } from "./int-test-kit.test-support";
 import { SandboxManager, type SandboxProgress } from "./sandbox-manager";
 import { createMemorySandboxStore } from "./sandbox-store";
 

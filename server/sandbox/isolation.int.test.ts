@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHostCommand } from "./host-command";
-import { asLearner, canConnect, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxIp, testConfig, testLimits } from "./int-test-kit";
+import { asLearner, canConnect, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxIp, testConfig, testLimits } from "./int-test-kit.test-support";
 import { keepSandboxNetwork, removeNetworkPolicy } from "./network-policy";
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import pty from "node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHostCommandOk } from "./host-command";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testLimits } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testLimits } from "./int-test-kit.test-support";
 import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { createMemorySandboxStore } from "./sandbox-store";
 

@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxLimits } from "./driver";
 import { sandboxDisk } from "./sandbox-disk";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxCgroup, TEST_DISK_DIR, testLimits } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxCgroup, TEST_DISK_DIR, testLimits } from "./int-test-kit.test-support";
 
 /**
  * One learner's excess must stay in their sandbox: a small "victim" sandbox is pushed past each of

@@ -4,7 +4,7 @@ import * as dnsPacket from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressesOf, RCODE, rcodeOf, startDnsStub, type DnsStub } from "./dns-stub.test-support";
 import { runHostCommand, runHostCommandOk } from "./host-command";
-import { asLearner, canConnect, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxIp, testLimits, type TestDriver } from "./int-test-kit";
+import { asLearner, canConnect, cleanUpInOrder, createTestDriver, requireSandboxImage, sandboxIp, testLimits, type TestDriver } from "./int-test-kit.test-support";
 import { REGISTRY_NAME, type QueryEvent } from "./lab-resolver";
 import { applyNetworkPolicy, keepSandboxNetwork, NetworkPolicyConflictError, policyTable, removeNetworkPolicy, renderNetworkPolicy, type SandboxNetworkOptions } from "./network-policy";
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TerminalHub } from "@/server/terminal/terminal-hub";
 import type { TerminalSession, TerminalViewer } from "@/server/terminal/terminal-session";
-import { cleanUpInOrder, createTestDriver, requireSandboxImage } from "./int-test-kit";
+import { cleanUpInOrder, createTestDriver, requireSandboxImage } from "./int-test-kit.test-support";
 import { RunawayWatchdog } from "./runaway-watchdog";
 import { runHostCommand } from "./host-command";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LearnerEvent } from "@/lib/learner-events";
 import { TERMINAL_CLOSE } from "@/lib/terminal-protocol";
 import { useTestDatabase } from "../db/test-databases.test-support";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testConfig } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testConfig } from "./int-test-kit.test-support";
 
 /**
  * A learner's own sandbox controls as the browser reaches them (the route handlers called with real Requests, a
@@ -27,7 +27,7 @@ const { SandboxManager, sandboxManagerOptions } = await import("./sandbox-manage
 const { TerminalHub } = await import("../terminal/terminal-hub");
 const { attachTerminalGateway } = await import("../terminal/terminal-gateway");
 const { UpgradeRouter } = await import("../http/upgrade-router");
-const { TerminalTestClient } = await import("../terminal/terminal-test-client");
+const { TerminalTestClient } = await import("../terminal/terminal-client.test-support");
 const { placeExerciseFiles } = await import("../workspace/exercise-workspace");
 
 const ORIGIN = "http://lab.test";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TerminalHub } from "@/server/terminal/terminal-hub";
 import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "@/server/terminal/terminal-session";
 import { runHostCommand } from "./host-command";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR } from "./int-test-kit";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR } from "./int-test-kit.test-support";
 import { recoveryMessage } from "./sandbox-faults";
 import { SandboxManager, type SandboxRecovery } from "./sandbox-manager";
 import { createMemorySandboxStore } from "./sandbox-store";

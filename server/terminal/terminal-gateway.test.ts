@@ -7,7 +7,7 @@ import { hostTmuxDriver } from "./host-tmux.test-support";
 import { UpgradeRouter, type UpgradeHandler } from "@/server/http/upgrade-router";
 import { createTerminalGateway, type TerminalGateway } from "./terminal-gateway";
 import { TerminalHub, type PromptEvent } from "./terminal-hub";
-import { TerminalTestClient, type TestClientOptions } from "./terminal-test-client";
+import { TerminalTestClient, type TestClientOptions } from "./terminal-client.test-support";
 
 /**
  * The whole server side of the terminal (gateway, hub, session, tmux control mode, flow control) against tmux on

@@ -21,10 +21,10 @@ const { startLearnerSession, SESSION_COOKIE } = await import("../auth/learner-se
 const { attachTerminalGateway } = await import("./terminal-gateway");
 const { UpgradeRouter } = await import("../http/upgrade-router");
 const { TerminalHub } = await import("./terminal-hub");
-const { TerminalTestClient } = await import("./terminal-test-client");
+const { TerminalTestClient } = await import("./terminal-client.test-support");
 const { podmanSandboxes, SANDBOX_IMAGE } = await import("./podman-sandboxes.test-support");
-type TestClientOptions = import("./terminal-test-client").TestClientOptions;
-type TestClient = import("./terminal-test-client").TerminalTestClient;
+type TestClientOptions = import("./terminal-client.test-support").TestClientOptions;
+type TestClient = import("./terminal-client.test-support").TerminalTestClient;
 type Hub = InstanceType<typeof TerminalHub>;
 type Gateway = ReturnType<typeof attachTerminalGateway>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestSandbox, type TestSandbox } from "../checks/test-sandbox";
+import { createTestSandbox, type TestSandbox } from "../checks/sandbox.test-support";
 import { loadCourse } from "../content/course";
 import { chapterNeeds, stageIn, stageWith, stopInTheWay, type Stage } from "./clean-stage";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxDriver } from "../sandbox/driver";
 import { runHostCommandOk } from "../sandbox/host-command";
-import { cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "../sandbox/int-test-kit";
+import { cleanUpInOrder, createTestDriver, requireSandboxImage, testLimits } from "../sandbox/int-test-kit.test-support";
 import { listExerciseFiles, placeExerciseFiles, SandboxNotRunningError, SandboxRestartingError, type ExerciseFolder } from "./exercise-workspace";
 
 /**

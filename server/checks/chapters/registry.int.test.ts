@@ -1,3 +1,3 @@
-import { rehearseChapter } from "../chapter-rehearsal";
+import { rehearseChapter } from "../chapter-rehearsal.test-support";
 
 rehearseChapter("registry");

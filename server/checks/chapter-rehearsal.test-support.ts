@@ -4,7 +4,7 @@ import type { Chapter } from "@/lib/content/chapter";
 import { loadCourse } from "../content/course";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
 import { runStepChecks, type StepVerdict } from "./check-runner";
-import { createTestSandbox, type TestSandbox } from "./test-sandbox";
+import { createTestSandbox, type TestSandbox } from "./sandbox.test-support";
 
 // vitest collects tests synchronously, so the course is read before any suite is declared.
 const course = await loadCourse();
