@@ -6,37 +6,24 @@
  * against WCAG 2.2 AA once it shows what a user sees.
  *
  * Writes bench/results/a11y.json: `pages` (per page: violations by impact, the serious and critical ones named),
- * `serious_or_critical` (over all pages; must be 0), the commit, load average before and after, the method; the
- * runs before this one are kept under `earlier_runs`. Exits non-zero when a page has a serious or critical one.
+ * `serious_or_critical` (over all pages; must be 0), recorded with bench/lib/bench-record.ts (commit, load before and
+ * after, method, earlier runs kept under `runs`). Exits non-zero when a page has a serious or critical one.
  *
  *   npm run bench:a11y
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { scanPage, seriousOrCritical, tourEveryPage, WCAG_22_AA, type PageScan } from "../e2e/a11y-pages.test-support";
+import { freePort } from "../server/http/lab-server.test-support";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
+import { startBenchRun } from "./lib/bench-record";
 
 const INSTANCE = "bench-a11y";
 const DATA_DIR = path.resolve(".data", INSTANCE);
-const RESULTS = path.resolve("bench/results/a11y.json");
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const loadavg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<ChildProcess> {
   fs.mkdirSync(DATA_DIR, { recursive: true });
@@ -73,21 +60,9 @@ async function removeLab(keepData = false): Promise<void> {
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
 }
 
-type Run = Record<string, unknown>;
-
-/** The runs already in the results file, newest first, without their own history. */
-function earlierRuns(): Run[] {
-  if (!fs.existsSync(RESULTS)) return [];
-  const previous = JSON.parse(fs.readFileSync(RESULTS, "utf8")) as Run & { earlier_runs?: Run[] };
-  const { earlier_runs = [], ...run } = previous;
-  return [run, ...earlier_runs];
-}
-
 async function main(): Promise<void> {
-  const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
-  const dirty = execFileSync("git", ["status", "--porcelain", "--", "app", "components", "lib"], { encoding: "utf8" }).trim() !== "";
   await removeLab();
-  const loadBefore = loadavg();
+  const clock = startBenchRun("a11y");
   const started = Date.now();
   const port = await freePort();
   const server = await startServer(port);
@@ -110,7 +85,6 @@ async function main(): Promise<void> {
     await new Promise((r) => server.once("exit", r));
     await removeLab(!toured);
   }
-  const loadAfter = loadavg();
 
   const pages = scans.map((scan) => ({
     name: scan.name,
@@ -121,15 +95,15 @@ async function main(): Promise<void> {
     // Moderate and minor findings, named so they can be looked at; they do not fail the bar.
     other_rules: scan.violations.filter((v) => !seriousOrCritical(scan).includes(v)).map((v) => `${v.id} (${v.impact}, ${v.nodes})`),
   }));
-  const result = {
+  const figures = {
     pages,
     serious_or_critical: scans.reduce((sum, scan) => sum + scan.serious_or_critical, 0),
     pages_scanned: scans.length,
-    commit: dirty ? `${commit} with uncommitted changes in app/, components/ or lib/` : commit,
-    load_average_before: loadBefore,
-    load_average_after: loadAfter,
     seconds: Math.round((Date.now() - started) / 1000),
-    method:
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version} (other engineers' work shares this machine)`,
+  };
+  clock.finish(
+    figures,
       `axe-core (${scans[0]?.engine}) through @axe-core/playwright, rules tagged ${WCAG_22_AA.join(", ")} (WCAG 2.0, 2.1 and 2.2, A and AA), ` +
       "in Debian's Chromium at 1366x768, against a real lab server (own instance label, fresh data directory, built app) on this machine. " +
       "Each page is scanned once it shows what its user sees: a new visitor's home, join and a missing page; the instructor's first-run, sign-in " +
@@ -138,13 +112,9 @@ async function main(): Promise<void> {
       "(LAYERLAB_MAX_SANDBOXES=1), a drill before and after its start; the instructor's workshop page with that learner in the room and with " +
       "their terminal watched, the projector view, the page of a chapter the instructor locked and the catalog showing it locked. " +
       "serious_or_critical counts offending elements (axe nodes) of serious or critical rules over all pages.",
-    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version} (other engineers' work shares this machine)`,
-    measuredAt: new Date().toISOString(),
-  };
-  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  fs.writeFileSync(RESULTS, JSON.stringify({ ...result, earlier_runs: earlierRuns() }, null, 2) + "\n");
-  console.log(`${scans.length} pages, ${result.serious_or_critical} serious or critical; written to ${path.relative(process.cwd(), RESULTS)}`);
-  if (result.serious_or_critical > 0) process.exitCode = 1;
+  );
+  console.log(`${scans.length} pages, ${figures.serious_or_critical} serious or critical`);
+  if (figures.serious_or_critical > 0) process.exitCode = 1;
 }
 
 await main();

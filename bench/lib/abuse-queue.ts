@@ -11,9 +11,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, open, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { parseConfig } from "../../lib/config";
+import { freePort } from "../../server/http/lab-server.test-support";
 import { createPodmanDriver } from "../../server/sandbox/podman-driver";
 
 export interface FullLabQueue {
@@ -28,17 +28,6 @@ export interface FullLabQueue {
 
 const CHAPTER = "layers";
 const START_DEADLINE_MS = 240_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

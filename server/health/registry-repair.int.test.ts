@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
+import { freePort } from "../http/lab-server.test-support";
 import { runHostCommand, runHostCommandOk } from "../sandbox/host-command";
 import { HealthMonitor, labHealthChecks } from "./lab-health";
 
@@ -13,17 +13,6 @@ import { HealthMonitor, labHealthChecks } from "./lab-health";
 const IMAGE = "localhost/layerlab/registry:latest";
 const container = `layerlab-test-registry-${randomBytes(3).toString("hex")}`;
 let port = 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function answers(): Promise<boolean> {
   return fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
