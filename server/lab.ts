@@ -25,6 +25,7 @@ import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
 import { restoreExerciseFiles } from "./workspace/restore-exercise-files";
 import { noteLearnerActivity } from "./workshop/room-feed";
+import { roomsToWarm } from "./workshop/room-warmer";
 
 const PROGRESS_TEXT: Record<Exclude<SandboxProgress["phase"], "queued">, { message: string; percent: number }> = {
   "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
@@ -66,7 +67,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
       publishToLearner(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
       noticeWhenAttached((learnerId, line) => terminals.notice(learnerId, line), r.learnerId, message);
     })();
-  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir) });
+  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir), warmRooms: () => roomsToWarm() });
   await sandboxes.start();
 
   const terminals = new TerminalHub({

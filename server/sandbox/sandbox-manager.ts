@@ -5,6 +5,7 @@ import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from 
 import { DockerStartError, type RecoveryAction, type SandboxFault } from "./sandbox-faults";
 import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
 import type { HomeKeeper } from "./home-snapshots";
+import { poolExcess, seatsToWarm } from "./seat-warmer";
 import type { SandboxStore } from "./sandbox-store";
 
 /** What the UI shows while a learner waits for their sandbox ("queued": the lab is full, they wait in line). */
@@ -163,6 +164,11 @@ export interface SandboxManagerOptions {
   admission?: AdmissionPolicy;
   /** Keeps a learner's home when their sandbox expires and restores it into their next one; none: homes go with sandboxes. */
   homes?: HomeKeeper;
+  /**
+   * Seats of workshops open or about to open, by workshop id (server/workshop/room-warmer.ts): the pool also holds
+   * a ready sandbox for each seat no member holds yet, within the places (seat-warmer.ts). None: no warming.
+   */
+  warmRooms?: () => Promise<ReadonlyMap<string, number>>;
   /** How often the queue looks for a freed place besides releases (capacity follows the disk). Default 5 s. */
   queueCheckMs?: number;
   /** A learner whose every waiting page went away keeps their place in line this long (a reload). Default 20 s. */
@@ -321,6 +327,8 @@ export class SandboxManager {
   private readonly waiting: QueueEntry[] = [];
   /** What the admission policy last said: places in all, and the running workshops' seats. */
   private capacity = { places: Infinity, seats: new Map() as ReadonlyMap<string, number> };
+  /** What warmRooms last said. */
+  private warmRooms: ReadonlyMap<string, number> = new Map();
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
   private queueTimer: NodeJS.Timeout | undefined;
@@ -764,6 +772,7 @@ export class SandboxManager {
       do {
         this.pumpAgain = false;
         await this.admitWaiting().catch((error) => this.log("checking the lab's capacity failed; the queue waits for the next try", error));
+        await this.readWarmRooms();
         this.refill();
       } while (this.pumpAgain && !this.stopped);
     })().finally(() => (this.pumping = undefined));
@@ -784,9 +793,36 @@ export class SandboxManager {
     for (const entry of this.waiting) entry.moveTo(positionOf(this.waiting, entry.learnerId));
   }
 
+  /**
+   * Workshops opened, filled or ended: the pool warms their seats or lets warmed ones go (the reaper does this
+   * every interval too). Resolves when the pool has been brought to its new size (new sandboxes may still be starting).
+   */
+  rewarm(): Promise<void> {
+    return this.pump();
+  }
+
+  private async readWarmRooms(): Promise<void> {
+    if (!this.opts.warmRooms) return;
+    try {
+      this.warmRooms = await this.opts.warmRooms();
+    } catch (error) {
+      this.log("reading the workshops' seats to warm failed; the pool keeps its size", error);
+      return;
+    }
+    // Warmed seats nobody needs any more (the room ended or filled) are released at once.
+    const target = this.opts.poolSize + seatsToWarm(this.warmRooms, this.places.values());
+    const admittedWithoutSandbox = [...this.places.keys()].filter((l) => !this.assigned.has(l)).length;
+    const released = this.pool.filter((p) => p.isReady).slice(0, poolExcess(this.pool.length, target, admittedWithoutSandbox));
+    for (const provision of released) this.pool.splice(this.pool.indexOf(provision), 1);
+    await Promise.all(
+      released.map((p) => this.driver.destroy(p.sandboxId!).catch((error) => this.log(`releasing warmed sandbox ${p.sandboxId} failed`, error))),
+    );
+  }
+
   private refill(): void {
     if (this.stopped || this.refillRetry) return;
-    const room = this.opts.admission ? poolRoom(this.capacity.places, this.places.size, this.opts.poolSize, this.waiting.length) : this.opts.poolSize;
+    const size = this.opts.poolSize + seatsToWarm(this.warmRooms, this.places.values());
+    const room = this.opts.admission ? poolRoom(this.capacity.places, this.places.size, size, this.waiting.length) : size;
     for (let n = poolDeficit(this.pool.length, room); n > 0; n--) {
       const provision = this.provision(false);
       this.pool.push(provision);

@@ -36,6 +36,8 @@ export async function createWorkshopFor(instructor: InstructorIdentity, input: N
     action: "workshop.create",
     detail: { title: workshop.title, chapterIds, drillIds, capacity: workshop.capacity, startsAt: workshop.startsAt, endsAt: workshop.endsAt },
   });
+  // A room that opens now gets its seats' sandboxes started at once, before anyone joins (room-warmer.ts).
+  void getRuntime().sandboxes.rewarm();
   return workshop;
 }
 
@@ -72,8 +74,8 @@ export async function setDrillBoardShown(instructor: InstructorIdentity, worksho
 }
 
 /**
- * Ends the workshop: no more joins, locks lifted, and every member's sandbox released (destroyed) so the
- * host's memory comes back at once instead of after the idle timeout. Progress stays in the database.
+ * Ends the workshop: no more joins, locks lifted, and every member's sandbox released (destroyed), with the ones
+ * warmed for seats nobody took, so the host's memory comes back at once instead of after the idle timeout. Progress stays in the database.
  * With `keepWork` each member's home (files, images, build cache) is snapshotted first and comes back at
  * their next visit (within the retention period); without it, homes kept earlier are deleted too.
  */
@@ -84,6 +86,8 @@ export async function endWorkshop(instructor: InstructorIdentity, workshop: Work
   const results = await Promise.allSettled(members.map((m) => sandboxes.release(m.learnerId, keepWork ? "keep" : "discard")));
   const failed = results.filter((r) => r.status === "rejected").length;
   for (const [i, r] of results.entries()) if (r.status === "rejected") console.error(`releasing the sandbox of learner ${members[i].learnerId}:`, r.reason);
+  // The sandboxes warmed for seats nobody took go too.
+  await sandboxes.rewarm();
   await recordAudit({ actorId: instructor.id, workshopId: workshop.id, action: "workshop.end", detail: { members: members.length, released: members.length - failed, failed, keepWork } });
   for (const m of members) publishToLearner(m.learnerId, { type: "room", change: "ended" });
   return { released: members.length - failed, failed };

@@ -54,13 +54,18 @@ const workshopBody = (overrides: Record<string, unknown> = {}) => ({
 describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
   let release: () => Promise<void>;
   const released: string[] = [];
+  /** How often the lab was asked to warm (or release) seats' sandboxes: on every create and end (room-warmer.int.test.ts warms for real). */
+  let rewarms = 0;
   let admin = "";
   let alice = "";
   let bob = "";
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({ config: parseConfig({}), sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`) } } as never);
+    setRuntime({
+      config: parseConfig({}),
+      sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`), rewarm: async () => void rewarms++ },
+    } as never);
   });
   afterAll(() => release());
   beforeEach(() => resetLimiters());
@@ -305,9 +310,12 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
     expect((await badEnd.json()).error).toBe("Say whether the learners' work is kept (true or false).");
     expect(released).toEqual([]);
     // Without a body the members' work is kept (what loses nothing); the page sends {keepWork} from its checkbox.
+    const rewarmsBefore = rewarms;
     const ended = await endRoute.POST(request("/x", { cookie: alice }), params(id));
     expect(await ended.json()).toEqual({ released: 1, failed: 0 });
     expect(released).toEqual([`${dana}:keep`]);
+    // The sandboxes warmed for the room's empty seats go too.
+    expect(rewarms).toBe(rewarmsBefore + 1);
     expect(seen.get(dana)?.at(-1)).toEqual({ type: "room", change: "ended" });
     expect((await lockedChaptersFor(dana)).size).toBe(0);
     expect((await endRoute.POST(request("/x", { cookie: alice }), params(id))).status).toBe(409);

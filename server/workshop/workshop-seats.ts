@@ -4,7 +4,8 @@ import { db } from "../db/client";
 /** A room opens this long before its start (as joining does, server/workshop/joining.ts). */
 const OPENS_BEFORE_MS = 30 * 60_000;
 
-function runningAt(now: Date) {
+/** Workshops whose room is open now (joins allowed): from 30 minutes before the start to the end, unless ended. */
+export function runningAt(now: Date) {
   return { endedAt: null, startsAt: { lte: new Date(now.getTime() + OPENS_BEFORE_MS) }, endsAt: { gt: now } };
 }
 
