@@ -5,6 +5,7 @@ import { queueMessage } from "./admission/admission-queue";
 import { createLabAdmission } from "./admission/lab-admission";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
+import { CheckChannels } from "./checks/sandbox-exec";
 import { getCourse } from "./content/course";
 import { getDrills } from "./content/drills";
 import { migrateDatabase } from "./db/migrate";
@@ -107,10 +108,12 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   });
   sandboxWatchdog.start();
 
+  // One long-lived channel per learner's sandbox for the checks' commands, and its engine asked on its socket (issue 12).
+  const checkChannels = new CheckChannels({ diskDir });
   const checks = new CheckScheduler({
     run: (learnerId, step, trigger) =>
       checkLearnerStep(
-        { driver, sandboxOf: (id) => sandboxes.sandboxOf(id), acquire: async (id) => (await sandboxes.acquire(id)).sandboxId },
+        { exec: (id) => checkChannels.for(id), sandboxOf: (id) => sandboxes.sandboxOf(id), acquire: async (id) => (await sandboxes.acquire(id)).sandboxId },
         learnerId,
         step,
         trigger,
@@ -134,6 +137,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
       await watchdog.stop();
       await sandboxWatchdog.stop();
       await terminals.closeAll();
+      checkChannels.closeAll();
       await sandboxes.shutdown();
     },
   };

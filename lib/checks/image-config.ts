@@ -124,8 +124,9 @@ export function judgeImageConfig(spec: ImageConfigSpec, evidence: ImageEvidence)
     case "image-size": {
       // The SIZE column of `docker image ls`, which with the containerd image store counts the
       // compressed layers and their unpacked copy: the number the learner compares.
-      const listed = z.object({ Size: z.string() }).safeParse(parseJsonStream(evidence.listed?.stdout ?? "")[0]);
-      const bytes = listed.success ? parseSize(listed.data.Size) : NaN;
+      // The CLI prints a rounded size ("123MB"); the engine's API, read by the lab directly, gives bytes.
+      const listed = z.object({ Size: z.union([z.string(), z.number()]) }).safeParse(parseJsonStream(evidence.listed?.stdout ?? "")[0]);
+      const bytes = !listed.success ? NaN : typeof listed.data.Size === "number" ? listed.data.Size : parseSize(listed.data.Size);
       if (!Number.isFinite(bytes)) return fail(`docker image ls ${spec.image} did not show a size the lab can read.`, evidence.listed?.stdout);
       const size = formatSize(bytes);
       if (spec.maxMb !== undefined && bytes > spec.maxMb * MB) return fail(`${Name} is ${size}; it should be under ${formatSize(spec.maxMb * MB)}.`);

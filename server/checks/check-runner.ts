@@ -51,6 +51,7 @@ export async function runChecks(exec: SandboxExec, workdir: string, specs: Check
   const outcomes: CheckOutcome[] = [];
   let state: ChecksVerdict["sandbox"] = "ok";
   let blocker: CheckOutcome | undefined;
+  sandbox.prefetch(leadingEngineQueries(specs));
 
   for (const spec of specs) {
     if (blocker) {
@@ -93,6 +94,42 @@ export async function runChecks(exec: SandboxExec, workdir: string, specs: Check
     sandbox: state,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The engine questions of the checks up to the first one that runs a command (which may change what the engine
+ * would answer): asked at once and in parallel, so a step of reads costs about one answer's time.
+ */
+function leadingEngineQueries(specs: CheckSpec[]): string[][] {
+  const queries: string[][] = [];
+  for (const spec of specs) {
+    switch (spec.kind) {
+      case "image-exists":
+      case "image-label":
+      case "image-env":
+      case "image-user":
+      case "image-exposes":
+      case "image-cmd":
+      case "layer-count":
+        queries.push(["image", "inspect", spec.image]);
+        break;
+      case "image-size":
+        queries.push(["image", "inspect", spec.image], ["image", "ls", "--format", "json", spec.image]);
+        break;
+      case "layer-size":
+        queries.push(["image", "inspect", spec.image], ["image", "history", "--no-trunc", "--human=false", "--format", "json", spec.image]);
+        break;
+      case "container":
+        queries.push(["container", "ls", "-aq"], ...(spec.image ? [["image", "inspect", "--format", "{{.Id}}", spec.image]] : []));
+        break;
+      case "layer-files":
+        // Its inspect is a read; what follows reads the learner's files.
+        return [...queries, ["image", "inspect", spec.image]];
+      default:
+        return queries;
+    }
+  }
+  return queries;
 }
 
 function runCheck(spec: CheckSpec, sandbox: CheckSandbox): Promise<CheckResult> {

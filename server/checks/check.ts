@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { CheckResult, CommandOutput } from "@/lib/checks/check-result";
 import type { CheckKind, CheckSpec } from "@/lib/checks/check-spec";
 import { LEARNER_HOME } from "@/lib/content/chapter";
+import { EngineUnavailableError } from "../sandbox/engine-socket";
+import { engineQuery } from "./engine-queries";
 import type { SandboxExec } from "./sandbox-exec";
 
 /** A kind of check: run commands in the sandbox, hand their output to the pure judge in lib/checks. */
@@ -36,7 +38,13 @@ export const BUILD_MS = 300_000;
 
 const DOCKER_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|docker\.sock: connect: (no such file|connection refused)/i;
 
-export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSandbox {
+/** A CheckSandbox that can also start its read-only engine questions ahead, all at once. */
+export interface PrefetchingCheckSandbox extends CheckSandbox {
+  /** Asks each of these `docker ARGS` now, in parallel, where the engine can answer it; checks asking later get the answer. */
+  prefetch(queries: string[][]): void;
+}
+
+export function createCheckSandbox(exec: SandboxExec, workdir: string): PrefetchingCheckSandbox {
   const run = async (cmd: string[], timeoutMs: number): Promise<CommandOutput> => {
     let output: CommandOutput;
     try {
@@ -47,17 +55,29 @@ export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSan
     if (DOCKER_DOWN.test(output.stderr)) throw new DockerUnavailableError(output.stderr.trim());
     return output;
   };
+  // Reads of the engine's state go to its API where the lab reaches its socket (no process in the sandbox).
+  const ask = async (args: string[], timeoutMs: number): Promise<CommandOutput> => {
+    const query = exec.engine && engineQuery(args);
+    if (!query) return run(["docker", ...args], timeoutMs);
+    try {
+      return await query((apiPath) => exec.engine!(apiPath, { timeoutMs, maxBytes: ENGINE_MAX_BYTES }));
+    } catch (error) {
+      if (!(error instanceof EngineUnavailableError)) throw error;
+      if (error.reason === "too-large") return { stdout: "", stderr: error.message, exitCode: 1, timedOut: false };
+      throw new DockerUnavailableError(error.message);
+    }
+  };
   // The checks of one step often ask the same question (three checks inspecting one image): each
-  // answer is kept until a command that may change something runs, so a step costs fewer execs.
+  // answer is kept until a command that may change something runs, so a step asks fewer times.
   const answers = new Map<string, Promise<CommandOutput>>();
   const docker = (args: string[], timeoutMs: number): Promise<CommandOutput> => {
-    if (!isImageQuery(args)) {
+    if (!isReadOnly(args)) {
       answers.clear();
       return run(["docker", ...args], timeoutMs);
     }
     const key = JSON.stringify(args);
     let answer = answers.get(key);
-    if (!answer) answers.set(key, (answer = run(["docker", ...args], timeoutMs)));
+    if (!answer) answers.set(key, (answer = ask(args, timeoutMs)));
     return answer;
   };
   return {
@@ -68,12 +88,20 @@ export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSan
     },
     path: (p) => (p.startsWith("/") ? p : p === "~" || p.startsWith("~/") ? `${LEARNER_HOME}${p.slice(1)}` : p === "." ? workdir : `${workdir}/${p.replace(/^\.\//, "")}`),
     scratchName: () => `layerlab-check-${randomBytes(4).toString("hex")}`,
+    prefetch: (queries) => {
+      if (!exec.engine) return;
+      // A failure here is the check's to report when it asks; nothing is thrown at the prefetch itself.
+      for (const args of queries) if (engineQuery(args)) docker(args, QUICK_MS).catch(() => {});
+    },
   };
 }
 
-/** `docker image inspect|history|ls …`: reads only, so the same question gets the same answer until something runs. */
-function isImageQuery(args: string[]): boolean {
-  return args[0] === "image" && ["inspect", "history", "ls"].includes(args[1]);
+/** Engine answers larger than this are refused (an image's inspect is a few kB; a history, tens). */
+const ENGINE_MAX_BYTES = 8 * 2 ** 20;
+
+/** `docker image inspect|history|ls …` and the container reads: the same question gets the same answer until something runs. */
+function isReadOnly(args: string[]): boolean {
+  return (args[0] === "image" && ["inspect", "history", "ls"].includes(args[1])) || engineQuery(args) !== null;
 }
 
 /** curl arguments for a server that wants TLS with a given certificate, or basic auth. */

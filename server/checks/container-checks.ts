@@ -3,12 +3,12 @@ import { judgeContainer, judgeContainerOutput } from "@/lib/checks/containers";
 import { judgeContainerAnswers, judgeHttp, STATUS_MARKER } from "@/lib/checks/http-probe";
 import { access, type Check, type CheckSandbox, type SpecOf } from "./check";
 
-// Every container, running or not; `[]` when there is none (inspect with no names is an error).
-const INSPECT_ALL = `ids=$(docker container ls -aq); if [ -z "$ids" ]; then echo '[]'; else docker container inspect $ids; fi`;
-
 const container: Check<SpecOf<"container">> = {
   run: async (spec, sandbox) => {
-    const inspect = await sandbox.bash(INSPECT_ALL);
+    // Every container, running or not; `[]` when there is none (inspect with no names is an error).
+    const ids = await sandbox.docker(["container", "ls", "-aq"]);
+    const names = ids.stdout.split("\n").filter(Boolean);
+    const inspect = ids.exitCode !== 0 ? ids : names.length ? await sandbox.docker(["container", "inspect", ...names]) : { ...ids, stdout: "[]" };
     // A container removed between the listing and the inspect makes inspect fail for it alone; the rest is still good.
     const listed = inspect.stdout.trim().startsWith("[") ? { ...inspect, exitCode: 0 } : inspect;
     const imageId = spec.image ? (await sandbox.docker(["image", "inspect", "--format", "{{.Id}}", spec.image])).stdout.trim() : "";

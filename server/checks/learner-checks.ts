@@ -3,20 +3,20 @@ import type { StepVerdictView } from "@/lib/learner-events";
 import { getChapter } from "../content/course";
 import { db } from "../db/client";
 import { recordStepVerdict } from "../progress/step-progress";
-import type { SandboxDriver } from "../sandbox/driver";
 import type { CheckTrigger, StepRef } from "./check-scheduler";
 import { runStepChecks } from "./check-runner";
-import { sandboxExec } from "./sandbox-exec";
+import type { SandboxExec } from "./sandbox-exec";
 
 /**
  * Runs one step's checks in the learner's own sandbox, and records the run and the progress it makes.
  * A learner at a prompt has a running sandbox: the checks go straight to it. Only when it does not
  * answer (none yet, stopped, Docker down) is it acquired, which starts what is missing, and the checks
- * run again: making sure of Docker first on every run would add an exec to every verdict.
+ * run again: making sure of Docker first on every run would add a round trip to every verdict.
  */
 export async function checkLearnerStep(
   deps: {
-    driver: SandboxDriver;
+    /** The way into a sandbox for its checks (CheckChannels.for: the sandbox's check channel and its engine's socket). */
+    exec(sandboxId: string): SandboxExec;
     /** The learner's sandbox if they have one, started or not. */
     sandboxOf(learnerId: string): Promise<string | undefined>;
     /** The learner's sandbox, running with Docker answering. */
@@ -30,8 +30,8 @@ export async function checkLearnerStep(
   const step = chapter?.steps.find((s) => s.id === ref.stepId);
   if (!chapter || !step) return { passed: false, checks: [] };
   const known = await deps.sandboxOf(learnerId);
-  let verdict = known ? await runStepChecks(sandboxExec(deps.driver, known), chapter, step) : null;
-  if (!verdict || verdict.sandbox !== "ok") verdict = await runStepChecks(sandboxExec(deps.driver, await deps.acquire(learnerId)), chapter, step);
+  let verdict = known ? await runStepChecks(deps.exec(known), chapter, step) : null;
+  if (!verdict || verdict.sandbox !== "ok") verdict = await runStepChecks(deps.exec(await deps.acquire(learnerId)), chapter, step);
   await db().checkRun.create({
     data: {
       learnerId,

@@ -3,18 +3,22 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { SandboxDriver } from "../sandbox/driver";
 import { createPodmanDriver } from "../sandbox/podman-driver";
-import { sandboxExec, type SandboxExec } from "./sandbox-exec";
+import { CheckChannels, type SandboxExec } from "./sandbox-exec";
 
-/** A real sandbox for the checks' integration tests, made by the lab's own podman driver. */
+/** A real sandbox for the checks' integration tests, made by the lab's own podman driver, reached the way the lab reaches it. */
 export interface TestSandbox extends SandboxExec {
   driver: SandboxDriver;
   id: string;
+  /** The driver's disk directory: the sandbox's home is mounted at DISKDIR/ID on the host. */
+  diskDir: string;
+  /** The check channels the sandbox's exec and engine go through. */
+  channels: CheckChannels;
   destroy(): Promise<void>;
 }
 
 const IMAGE = process.env.LAYERLAB_SANDBOX_IMAGE ?? "localhost/layerlab/sandbox:latest";
 
-export async function createTestSandbox(): Promise<TestSandbox> {
+export async function createTestSandbox(opts: { maxBytes?: number } = {}): Promise<TestSandbox> {
   try {
     execFileSync("podman", ["image", "exists", IMAGE]);
   } catch {
@@ -30,7 +34,9 @@ export async function createTestSandbox(): Promise<TestSandbox> {
   });
   // Room for the Go toolchain image and a few builds on top of it.
   const { id } = await driver.create({ labels: { "layerlab.test": "checks" }, limits: { memoryMb: 3072, cpus: 2, pids: 4096, diskMb: 12_288 } });
+  const channels = new CheckChannels({ diskDir, maxBytes: opts.maxBytes });
   const destroy = async () => {
+    channels.closeAll();
     await driver.destroy(id);
     rmSync(diskDir, { recursive: true, force: true });
   };
@@ -40,5 +46,5 @@ export async function createTestSandbox(): Promise<TestSandbox> {
     await destroy();
     throw new Error(`Docker did not start in the test sandbox: ${started.stderr}`);
   }
-  return { ...sandboxExec(driver, id), driver, id, destroy };
+  return { ...channels.for(id), driver, id, diskDir, channels, destroy };
 }

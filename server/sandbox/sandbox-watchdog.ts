@@ -1,10 +1,8 @@
 import "server-only";
-import { close, fstat, open } from "node:fs";
 import { readFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
-import { promisify } from "node:util";
 import { SandboxUnavailableError, type SandboxDriver } from "./driver";
+import { pingEngine } from "./engine-socket";
 import { runHostCommand } from "./host-command";
 import { assessHealth, DEFAULT_WEDGE_POLICY, INITIAL_HEALTH_STATE, wedgeOf, type HealthSample, type HealthState, type SandboxFault, type WedgePolicy } from "./sandbox-faults";
 
@@ -52,10 +50,6 @@ export interface SandboxWatchdogOptions {
 }
 
 const CGROUP_ROOT = "/sys/fs/cgroup";
-// Not in Node's fs.constants: open the path itself (a socket, a directory) without reading it, and without following a symlink.
-const O_PATH = 0o10000000;
-const O_DIRECTORY = 0o200000;
-const O_NOFOLLOW = 0o400000;
 
 interface Watched {
   state: HealthState;
@@ -214,48 +208,9 @@ export class SandboxWatchdog {
   }
 }
 
-/**
- * Asks the sandbox's Docker engine for `GET /_ping` on its socket in `runDir` (the learner's ~/.run as the host sees
- * it). The learner owns that directory, so nothing in it is trusted as a path: `.run` is opened without following a
- * symlink, the socket is opened as an inode (O_PATH, no symlink) and checked to be a socket, and the connection goes
- * to that inode through /proc/self/fd. A symlink planted there cannot make the lab connect to a socket of the host.
- */
-export async function pingDocker(runDir: string, timeoutMs: number): Promise<HealthSample["docker"]> {
-  const openPath = promisify(open);
-  const fds: number[] = [];
-  try {
-    fds.push(await openPath(runDir, O_PATH | O_DIRECTORY | O_NOFOLLOW));
-    fds.push(await openPath(`/proc/self/fd/${fds[0]}/docker.sock`, O_PATH | O_NOFOLLOW));
-    if (!(await promisify(fstat)(fds[1])).isSocket()) return "missing";
-  } catch {
-    for (const fd of fds) close(fd, () => {});
-    return "missing";
-  }
-  try {
-    return await new Promise<HealthSample["docker"]>((resolve) => {
-      const socket = net.connect({ path: `/proc/self/fd/${fds[1]}` });
-      let reply = "";
-      const timer = setTimeout(() => {
-        socket.destroy();
-        resolve("timeout");
-      }, timeoutMs);
-      const done = (result: HealthSample["docker"]) => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(result);
-      };
-      socket.on("connect", () => socket.write("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n"));
-      socket.on("data", (chunk) => {
-        reply += chunk.toString("latin1");
-        // Bounded: a reply is a status line, a few headers and "OK".
-        if (reply.length > 4096) done("timeout");
-      });
-      socket.on("end", () => done(/^HTTP\/1\.[01] 200 /.test(reply) ? "ok" : "timeout"));
-      socket.on("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED" ? "refused" : error.code === "ENOENT" ? "missing" : "timeout"));
-    });
-  } finally {
-    for (const fd of fds) close(fd, () => {});
-  }
+/** Asks the sandbox's Docker engine for `GET /_ping` on its socket in `runDir` (the learner's ~/.run as the host sees it); see engine-socket.ts. */
+export function pingDocker(runDir: string, timeoutMs: number): Promise<HealthSample["docker"]> {
+  return pingEngine(runDir, timeoutMs);
 }
 
 /**
