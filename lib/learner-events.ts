@@ -31,12 +31,13 @@ export const learnerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("room"), change: z.enum(["chapters", "drills", "ended"]) }),
   /**
    * The lab put the learner's sandbox right by itself (Docker dead, the sandbox killed or wedged by memory or
-   * processes, or beyond repair and replaced): what happened and what was done, in one sentence for the page.
+   * processes, its container removed and made again on its disk, or beyond repair and replaced): what happened
+   * and what was done, in one sentence for the page.
    */
   z.object({
     type: z.literal("recovery"),
-    fault: z.enum(["stopped", "docker", "memory", "processes", "unresponsive", "gone"]),
-    action: z.enum(["started", "restarted", "docker-restarted", "replaced"]),
+    fault: z.enum(["stopped", "docker", "memory", "processes", "unresponsive", "removed", "gone"]),
+    action: z.enum(["started", "restarted", "docker-restarted", "recreated", "replaced"]),
     message: z.string(),
   }),
   /**

@@ -69,6 +69,11 @@ export interface SandboxDriver {
   start(id: string): Promise<void>;
   destroy(id: string): Promise<void>;
   /**
+   * Makes a new container, started, for a sandbox whose container was removed while its home disk survives, on that
+   * disk (files, Docker's images and build cache): same id. SandboxUnavailableError when the disk is gone too.
+   */
+  recreate?(id: string, opts: { labels: Record<string, string>; limits: SandboxLimits }): Promise<SandboxInfo>;
+  /**
    * Removes what sandboxes that no longer exist left behind (their disks): after a crash between
    * making a disk and the container, or a container removed by hand. Returns the ids cleaned up.
    */

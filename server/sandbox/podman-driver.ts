@@ -14,7 +14,7 @@ import {
   type SandboxStats,
 } from "./driver";
 import { runHostCommand, runHostCommandOk, type HostCommandResult } from "./host-command";
-import { createDisk, ensureDiskMounted, handDiskTo, removeDisk, sandboxDisk } from "./sandbox-disk";
+import { createDisk, ensureDiskMounted, handDiskTo, readIdMappings, recordIdMappings, removeDisk, sandboxDisk, shiftOwners, type IdMappings } from "./sandbox-disk";
 
 export interface PodmanDriverOptions {
   image: string;
@@ -49,6 +49,8 @@ export function podmanCreateArgs(p: {
   homeSource: string;
   limits: SandboxLimits;
   labels: Record<string, string>;
+  /** These host id ranges instead of a range podman picks (a container made again on a kept disk). */
+  idMappings?: IdMappings;
 }): string[] {
   const args = [
     "create",
@@ -56,7 +58,7 @@ export function podmanCreateArgs(p: {
     // The image's prompt says learner@layerlab; tools that print the host name should agree.
     "--hostname", "layerlab",
     "--runtime", "runc",
-    `--userns=auto:size=${USERNS_SIZE}`,
+    ...(p.idMappings ? [...p.idMappings.UidMap.flatMap((m) => ["--uidmap", m]), ...p.idMappings.GidMap.flatMap((m) => ["--gidmap", m])] : [`--userns=auto:size=${USERNS_SIZE}`]),
     // PID 1 must reap the zombies that a learner's shells and Docker leave behind.
     "--init",
     // podman's default rlimits fail on this kernel ("error setting rlimit type 7").
@@ -125,6 +127,12 @@ export function podmanExecArgs(id: string, command: string[], opts: ExecOptions 
   return args;
 }
 
+/** The host ids [from, to) of one of podman's "inside:host:count" ranges. */
+function hostRange(range: string): [number, number] {
+  const [, host, count] = range.split(":").map(Number);
+  return [host, host + count];
+}
+
 /** Which host uid a sandbox uid maps to, from podman's "inside:host:count" ranges. */
 export function hostIdFor(ranges: string[], insideId: number): number {
   for (const range of ranges) {
@@ -184,7 +192,65 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
     await removeDisk(sandboxDisk(opts.diskDir, id));
   }
 
+  /** With the lab registry down, IPAM may hand its address to a sandbox, which the network policy trusts as the registry. */
+  function refuseRegistryAddress(ipAddrOutput: string): void {
+    const registryIp = opts.registry.replace(/:\d+$/, "");
+    if (new RegExp(`inet ${registryIp.replace(/\./g, "\\.")}/`).test(ipAddrOutput)) {
+      throw new Error(`the sandbox got the lab registry's address ${registryIp}: is the layerlab-registry container running? (scripts/images/build-all.sh starts it)`);
+    }
+  }
+
+  /** Host id ranges (uid and gid) every other container of this podman maps. */
+  async function rangesInUse(except: string): Promise<[number, number][]> {
+    const ids = (await runHostCommandOk(podman, ["ps", "--all", "--format", "{{.Names}}"])).stdout.toString("utf8").split("\n").filter((n) => n && n !== except);
+    if (!ids.length) return [];
+    const result = await run(["inspect", "--type", "container", "--format", "{{json .HostConfig.IDMappings}}", ...ids]);
+    return result.stdout
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean)
+      .flatMap((line) => {
+        const maps = JSON.parse(line) as Partial<IdMappings> | null;
+        return [...(maps?.UidMap ?? []), ...(maps?.GidMap ?? [])].map((m) => hostRange(m));
+      });
+  }
+
   return {
+    async recreate(id, { labels, limits }) {
+      const disk = sandboxDisk(opts.diskDir, id);
+      if (!existsSync(disk.image)) throw new SandboxUnavailableError(id, `its home disk ${disk.image} is gone`);
+      const old = await readIdMappings(disk);
+      if (!old) throw new SandboxUnavailableError(id, "its disk was made before the lab recorded disks' id ranges");
+      await ensureDiskMounted(disk);
+      const allLabels = { ...labels, layerlab: "1", "layerlab.sandbox": id, "layerlab.instance": opts.instance };
+      // The disk's files belong to the old container's host ids: the same ranges again need no file re-owned. Podman's
+      // --userns=auto may have given them to a sandbox made since; then the new container gets a range of its own and
+      // the disk is re-owned into it (seconds for a home holding images).
+      const taken = await rangesInUse(id);
+      const free = [...old.UidMap, ...old.GidMap].map(hostRange).every(([from, to]) => taken.every(([a, b]) => to <= a || b <= from));
+      const create = (idMappings?: IdMappings) =>
+        runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings }));
+      try {
+        await run(["rm", "--force", "--time", "0", "--ignore", id]);
+        if (free) await create(old);
+        else {
+          await create();
+          const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
+          const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMappings;
+          await shiftOwners(disk.mountpoint, old, maps);
+          await recordIdMappings(disk, maps);
+        }
+        await runHostCommandOk(podman, ["start", id]);
+        const address = await exec(id, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"], { user: "learner", timeoutMs: 30_000 });
+        refuseRegistryAddress(address.stdout);
+        return { id, createdAt: new Date(), running: true, labels: allLabels };
+      } catch (error) {
+        // The disk stays: it is the learner's work, and the next try (or the operator) may still use it.
+        await run(["rm", "--force", "--time", "0", "--ignore", id]);
+        throw error;
+      }
+    },
+
     async create({ labels, limits }) {
       const id = `layerlab-${randomBytes(6).toString("hex")}`;
       const disk = sandboxDisk(opts.diskDir, id);
@@ -194,7 +260,8 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         await runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels }));
         // --userns=auto picks the host range at create time; the disk's root must belong to the learner as mapped there.
         const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
-        const maps = JSON.parse(inspected.stdout.toString("utf8")) as { UidMap: string[]; GidMap: string[] };
+        const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMappings;
+        await recordIdMappings(disk, maps);
         await handDiskTo(disk, hostIdFor(maps.UidMap, LEARNER_UID), hostIdFor(maps.GidMap, LEARNER_UID));
         await runHostCommandOk(podman, ["start", id]);
         // The home disk hides the image's /home/learner, so give the learner the usual dotfiles from
@@ -203,10 +270,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         if (setup.exitCode !== 0) throw new Error(`setting up the sandbox's home failed: ${setup.stderr.trim()}`);
         // With the lab registry down, IPAM may hand its address to a sandbox, which the network policy
         // trusts as the registry: a learner could then serve images to everyone. Refuse such a sandbox.
-        const registryIp = opts.registry.replace(/:\d+$/, "");
-        if (new RegExp(`inet ${registryIp.replace(/\./g, "\\.")}/`).test(setup.stdout)) {
-          throw new Error(`the sandbox got the lab registry's address ${registryIp}: is the layerlab-registry container running? (scripts/images/build-all.sh starts it)`);
-        }
+        refuseRegistryAddress(setup.stdout);
         return { id, createdAt: new Date(), running: true, labels: allLabels };
       } catch (error) {
         await destroy(id).catch(() => {});
@@ -259,6 +323,11 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       if (!existsSync(disk.image)) throw new SandboxUnavailableError(id, `its home disk ${disk.image} is gone`);
       // After a host reboot the loop mount is gone, and the bind mount would show an empty home.
       await ensureDiskMounted(disk);
+      // A disk made before the lab recorded id ranges gets them now, while its container is there to ask.
+      if (!(await readIdMappings(disk))) {
+        const inspected = await run(["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
+        if (inspected.exitCode === 0) await recordIdMappings(disk, JSON.parse(inspected.stdout.toString("utf8")) as IdMappings);
+      }
       const result = await run(["start", id]);
       checkReachable(id, result);
       if (result.exitCode !== 0) throw new Error(`podman start ${id} failed: ${result.stderr.trim()}`);

@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdir, readFile, rm, rmdir, truncate, writeFile, chown } from "node:fs/promises";
+import { chmod, chown, lchown, lstat, mkdir, opendir, readFile, rm, rmdir, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runHostCommand, runHostCommandOk } from "./host-command";
 
@@ -18,10 +18,34 @@ export interface SandboxDisk {
   image: string;
   /** Where the host mounts it; the sandbox's /home/learner is a bind mount of this directory. */
   mountpoint: string;
+  /**
+   * The host id ranges of the container the disk was made for (podman's IDMappings), kept beside the disk
+   * where the learner cannot change it: the disk's files belong to those host ids, so a container made
+   * again on this disk (the old one removed) must map the same ranges, or re-own every file.
+   */
+  idMappings: string;
+}
+
+export interface IdMappings {
+  UidMap: string[];
+  GidMap: string[];
 }
 
 export function sandboxDisk(dir: string, sandboxId: string): SandboxDisk {
-  return { image: path.join(dir, `${sandboxId}.img`), mountpoint: path.join(dir, sandboxId) };
+  return { image: path.join(dir, `${sandboxId}.img`), mountpoint: path.join(dir, sandboxId), idMappings: path.join(dir, `${sandboxId}.idmap.json`) };
+}
+
+export async function recordIdMappings(disk: SandboxDisk, maps: IdMappings): Promise<void> {
+  await writeFile(disk.idMappings, JSON.stringify({ UidMap: maps.UidMap, GidMap: maps.GidMap }), { mode: 0o600 });
+}
+
+/** The recorded id ranges, or null for a disk made before they were recorded. */
+export async function readIdMappings(disk: SandboxDisk): Promise<IdMappings | null> {
+  const text = await readFile(disk.idMappings, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  return text === null ? null : (JSON.parse(text) as IdMappings);
 }
 
 /** Makes the file system (sparse: it takes host space only as the sandbox writes) and mounts it. */
@@ -69,6 +93,7 @@ export async function removeDisk(disk: SandboxDisk): Promise<void> {
     if (error.code !== "ENOENT") throw error;
   });
   await rm(disk.image, { force: true });
+  await rm(disk.idMappings, { force: true });
 }
 
 async function mountDisk(disk: SandboxDisk): Promise<void> {
@@ -91,4 +116,50 @@ async function mountOptions(mountpoint: string): Promise<string[] | null> {
   if (!line) return null;
   const [perMount, perSuper = ""] = line.split(" - ");
   return [...perMount.split(" ")[5].split(","), ...(perSuper.split(" ")[2] ?? "").split(",")];
+}
+
+/**
+ * Re-owns every file under `dir` from one container's host id ranges to another's, keeping what each id is inside the
+ * sandbox (the learner stays the learner, rootless Docker's ids stay its own). Runs on a disk no container uses, so
+ * nothing changes under the walk; symlinks are not followed and the walk stays on the disk. chown clears set-id bits,
+ * so they are put back. Written here because nothing kept does this shift (podman's :U gives every file one owner).
+ */
+export async function shiftOwners(dir: string, from: IdMappings, to: IdMappings): Promise<void> {
+  const shift = (fromRanges: string[], toRanges: string[]) => {
+    const inside = (hostId: number) => {
+      for (const range of fromRanges) {
+        const [insideStart, host, count] = range.split(":").map(Number);
+        if (hostId >= host && hostId < host + count) return insideStart + (hostId - host);
+      }
+      return null;
+    };
+    return (hostId: number) => {
+      const id = inside(hostId);
+      if (id === null) return hostId;
+      for (const range of toRanges) {
+        const [insideStart, host, count] = range.split(":").map(Number);
+        if (id >= insideStart && id < insideStart + count) return host + (id - insideStart);
+      }
+      return hostId;
+    };
+  };
+  const uid = shift(from.UidMap, to.UidMap);
+  const gid = shift(from.GidMap, to.GidMap);
+  const root = await lstat(dir);
+  // Folder by folder, breadth first; within a level a few files at a time (the walk is syscall-bound).
+  for (let level = [dir]; level.length; ) {
+    const next: string[] = [];
+    let i = 0;
+    const worker = async () => {
+      for (let file = level[i++]; file !== undefined; file = level[i++]) {
+        const s = await lstat(file);
+        if (s.dev !== root.dev) continue;
+        await lchown(file, uid(s.uid), gid(s.gid));
+        if (!s.isSymbolicLink() && s.mode & 0o6000) await chmod(file, s.mode & 0o7777);
+        if (s.isDirectory()) for await (const entry of await opendir(file)) next.push(path.join(file, entry.name));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    level = next;
+  }
 }

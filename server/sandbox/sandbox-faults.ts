@@ -117,8 +117,16 @@ export class DockerStartError extends Error {
   }
 }
 
-const WHAT_HAPPENED: Record<SandboxFault | "gone", (limits: { memoryMb: number; pids: number }) => string> = {
-  gone: () => "Your sandbox could not be started again (its container or its disk was gone or would not start)",
+/**
+ * Beyond the watchdog's faults: "removed", the sandbox's container was removed from outside while its disk survived
+ * (a new container is made on that disk: "recreated"); "gone", container and disk gone or beyond repair ("replaced").
+ */
+export type RecoveredFault = SandboxFault | "removed" | "gone";
+export type RecoveredAction = RecoveryAction | "recreated" | "replaced";
+
+const WHAT_HAPPENED: Record<RecoveredFault, (limits: { memoryMb: number; pids: number }) => string> = {
+  gone: () => "Your sandbox could not be started again (its container and its disk were gone, or it would not start)",
+  removed: () => "Your sandbox's container was removed from outside; its disk, which holds your files and images, was not",
   stopped: () => "Your sandbox stopped unexpectedly (its container was stopped or killed from outside)",
   docker: () => "Docker stopped answering in your sandbox",
   memory: ({ memoryMb }) =>
@@ -127,7 +135,8 @@ const WHAT_HAPPENED: Record<SandboxFault | "gone", (limits: { memoryMb: number; 
   unresponsive: () => "Your sandbox stopped answering (a command got no answer in time)",
 };
 
-const WHAT_WAS_DONE: Record<RecoveryAction | "replaced", string> = {
+const WHAT_WAS_DONE: Record<RecoveredAction, string> = {
+  recreated: "the lab made a new container on that same disk",
   replaced: "the lab gave you a new one",
   started: "the lab started it again",
   restarted: "the lab restarted it",
@@ -138,13 +147,15 @@ const WHAT_WAS_DONE: Record<RecoveryAction | "replaced", string> = {
  * One line for the learner's terminal and page: what happened, what the lab did, and what it means for their work.
  * A restart ends what was running (programs, containers); files and images live on the sandbox's disk and stay.
  */
-export function recoveryMessage(fault: SandboxFault | "gone", action: RecoveryAction | "replaced", limits: { memoryMb: number; pids: number }): string {
+export function recoveryMessage(fault: RecoveredFault, action: RecoveredAction, limits: { memoryMb: number; pids: number }): string {
   const kept =
     action === "replaced"
       ? "The exercise files of your chapters are back in place; other files and images of the old sandbox could not be saved."
       : action === "docker-restarted"
         ? "Your images are kept; containers that were running stopped with it."
-        : "Your files and images are kept; programs and containers that were running stopped.";
+        : action === "recreated"
+          ? "Your files, images and build cache are kept; programs and containers that were running stopped."
+          : "Your files and images are kept; programs and containers that were running stopped.";
   return `${WHAT_HAPPENED[fault](limits)}, so ${WHAT_WAS_DONE[action]}. ${kept}`;
 }
 

@@ -6,6 +6,8 @@ import { createMemorySandboxStore, type SandboxStore } from "./sandbox-store";
 /** An in-memory driver: the manager's decisions are tested here; the real driver in *.int.test.ts. */
 class FakeDriver implements SandboxDriver {
   readonly sandboxes = new Map<string, SandboxInfo>();
+  /** Sandboxes whose home disk exists (a container may be removed while its disk stays). */
+  readonly disks = new Set<string>();
   created = 0;
   creating = 0;
   maxCreating = 0;
@@ -26,6 +28,7 @@ class FakeDriver implements SandboxDriver {
       if (this.failCreates) throw new Error("image missing");
       const info = { id: `sb${++this.seq}`, createdAt: new Date(this.clock()), running: true, labels };
       this.sandboxes.set(info.id, info);
+      this.disks.add(info.id);
       this.created++;
       return info;
     } finally {
@@ -73,8 +76,17 @@ class FakeDriver implements SandboxDriver {
     s.running = true;
   }
 
+  async recreate(id: string, { labels }: { labels: Record<string, string> }): Promise<SandboxInfo> {
+    if (!this.disks.has(id)) throw new SandboxUnavailableError(id, "its disk is gone");
+    this.calls.push(`recreate ${id}`);
+    const info = { id, createdAt: new Date(this.clock()), running: true, labels };
+    this.sandboxes.set(id, info);
+    return { ...info };
+  }
+
   async destroy(id: string): Promise<void> {
     this.sandboxes.delete(id);
+    this.disks.delete(id);
     this.calls.push(`destroy ${id}`);
   }
 
@@ -274,6 +286,7 @@ describe("SandboxManager", () => {
     await until(() => first.manager.status().poolReady === 1, "the pool refilled");
     await first.manager.shutdown();
     first.driver.sandboxes.delete(bob.sandboxId);
+    first.driver.disks.delete(bob.sandboxId);
     const created = first.driver.created;
 
     const second = setup({ poolSize: 1 }, first);
@@ -284,13 +297,49 @@ describe("SandboxManager", () => {
     expect(first.driver.created).toBe(created);
   });
 
-  it("makes a new sandbox when the learner's one vanished behind its back", async () => {
+  it("makes a new sandbox when the learner's container and its disk vanished behind its back", async () => {
     const { manager, driver } = setup();
     await manager.start();
     const { sandboxId } = await manager.acquire("ann");
     driver.sandboxes.delete(sandboxId);
+    driver.disks.delete(sandboxId);
     const again = await manager.acquire("ann");
     expect(again.sandboxId).not.toBe(sandboxId);
+  });
+
+  it("makes a new container on the disk of a sandbox whose container was removed, the same sandbox, and says so", async () => {
+    const recoveries: unknown[] = [];
+    const { manager, driver } = setup({ onRecovered: (r) => recoveries.push(r) });
+    await manager.start();
+    const { sandboxId } = await manager.acquire("ann");
+    driver.sandboxes.delete(sandboxId);
+    const phases: string[] = [];
+    const again = await manager.acquire("ann", (p) => phases.push(p.phase));
+    expect(again.sandboxId).toBe(sandboxId);
+    expect(driver.calls).toContain(`recreate ${sandboxId}`);
+    expect(driver.calls).not.toContain(`destroy ${sandboxId}`);
+    expect(phases).toEqual(["starting sandbox", "starting Docker", "ready"]);
+    expect(recoveries).toEqual([{ learnerId: "ann", sandboxId, fault: "removed", action: "recreated", ms: 0 }]);
+  });
+
+  it("after a restart makes a new container on the disk of a learner's sandbox removed while the lab was down", async () => {
+    const recoveries: unknown[] = [];
+    const first = setup();
+    await first.manager.start();
+    const { sandboxId } = await first.manager.acquire("ann");
+    const bob = await first.manager.acquire("bob");
+    await first.manager.shutdown();
+    first.driver.sandboxes.delete(sandboxId);
+    // Bob's disk went too: beyond repair, forgotten (his next visit gets a new sandbox).
+    first.driver.sandboxes.delete(bob.sandboxId);
+    first.driver.disks.delete(bob.sandboxId);
+
+    const second = setup({ onRecovered: (r) => recoveries.push(r) }, first);
+    await second.manager.start();
+    expect(first.driver.calls).toContain(`recreate ${sandboxId}`);
+    expect(recoveries).toEqual([{ learnerId: "ann", sandboxId, fault: "removed", action: "recreated", ms: 0 }]);
+    expect((await second.manager.acquire("ann")).sandboxId).toBe(sandboxId);
+    expect(await first.store.get("bob")).toBeUndefined();
   });
 
   it("starts a sandbox killed behind its back again, the same one, and says so", async () => {
@@ -351,6 +400,7 @@ describe("SandboxManager", () => {
     await manager.start();
     const { sandboxId } = await manager.acquire("ann");
     driver.sandboxes.delete(sandboxId);
+    driver.disks.delete(sandboxId);
     const created = driver.created;
     await manager.recover("ann", sandboxId, "stopped");
     expect(driver.created).toBe(created);
@@ -449,6 +499,7 @@ describe("SandboxManager admission", () => {
     const fresh = await manager.reset("ann");
     expect(fresh.sandboxId).not.toBe(first.sandboxId);
     driver.sandboxes.delete(fresh.sandboxId);
+    driver.disks.delete(fresh.sandboxId);
     expect((await manager.acquire("ann")).sandboxId).not.toBe(fresh.sandboxId);
     expect(manager.queue().map((q) => q.learnerId)).toEqual(["bob"]);
     await manager.release("ann");

@@ -2,7 +2,7 @@ import "server-only";
 import type { Config } from "@/lib/config";
 import { admitFromQueue, poolRoom, positionOf } from "@/server/admission/admission-queue";
 import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
-import { DockerStartError, type RecoveryAction, type SandboxFault } from "./sandbox-faults";
+import { DockerStartError, type RecoveredAction, type RecoveredFault, type SandboxFault } from "./sandbox-faults";
 import { planReaping, planReconcile, poolDeficit, refillBackoffMs, type TrackedSandbox } from "./sandbox-lifecycle";
 import type { HomeKeeper } from "./home-snapshots";
 import { poolExcess, seatsToWarm } from "./seat-warmer";
@@ -125,14 +125,15 @@ export interface QueuedLearner {
 export type ProgressListener = (progress: SandboxProgress) => void;
 
 /**
- * The lab put a learner's sandbox right by itself (the learner is told what happened and why). "gone" with
- * "replaced": the old sandbox was beyond repair and the learner now has a new one.
+ * The lab put a learner's sandbox right by itself (the learner is told what happened and why). "removed" with
+ * "recreated": its container was removed, and a new one was made on its surviving disk. "gone" with "replaced": the
+ * old sandbox was beyond repair (container and disk gone, or it would not start) and the learner now has a new one.
  */
 export interface SandboxRecovery {
   learnerId: string;
   sandboxId: string;
-  fault: SandboxFault | "gone";
-  action: RecoveryAction | "replaced";
+  fault: RecoveredFault;
+  action: RecoveredAction;
   /** From noticing the fault to Docker answering again. */
   ms: number;
 }
@@ -357,6 +358,20 @@ export class SandboxManager {
     const [sandboxes, assignments] = await Promise.all([this.driver.list(), this.store.list()]);
     const plan = planReconcile(sandboxes, assignments, this.opts.poolSize, this.now(), this.opts);
     const byId = new Map(sandboxes.map((s) => [s.id, s]));
+    // Containers removed while the lab was down, disks still there: a new container on each disk, before prune() below
+    // would take the disk for a leftover. Its lifetime counts from the assignment, so an old one expires (home kept).
+    const recreated: string[] = [];
+    for (const a of assignments.filter((a) => !byId.has(a.sandboxId) && plan.forget.includes(a.learnerId))) {
+      const info = await this.driver.recreate?.(a.sandboxId, { labels: this.opts.labels ?? {}, limits: this.opts.limits }).catch((error) => {
+        this.log(`no new container on the disk of ${a.sandboxId} of ${a.learnerId}`, error instanceof Error ? error.message : error);
+        return undefined;
+      });
+      if (!info) continue;
+      plan.forget.splice(plan.forget.indexOf(a.learnerId), 1);
+      plan.keep.push(a);
+      byId.set(a.sandboxId, { ...info, createdAt: a.assignedAt });
+      recreated.push(a.learnerId);
+    }
     for (const learnerId of plan.forget) await this.store.delete(learnerId);
     for (const a of plan.keep) {
       const info = byId.get(a.sandboxId)!;
@@ -377,6 +392,7 @@ export class SandboxManager {
     }
     for (const id of plan.destroy) await this.driver.destroy(id).catch((error) => this.log(`destroying ${id} failed`, error));
     await this.driver.prune().catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
+    for (const learnerId of recreated) this.reportRecovery({ learnerId, sandboxId: this.assigned.get(learnerId)!.sandboxId, fault: "removed", action: "recreated", ms: 0 });
     for (const learnerId of this.assigned.keys()) this.places.set(learnerId, (await this.opts.admission?.workshopOf(learnerId)) ?? null);
     // Knows its capacity before the pool fills (pump refills).
     await this.pump();
@@ -626,9 +642,11 @@ export class SandboxManager {
   private async revive(learnerId: string, a: Assigned, onProgress?: ProgressListener, fault: SandboxFault | null = null): Promise<boolean> {
     const began = this.now();
     // recover() stopped a wedged sandbox before this: it is "restarted"; one found stopped is "started".
-    let action: RecoveryAction = fault === "docker" ? "docker-restarted" : fault === null || fault === "stopped" ? "started" : "restarted";
+    let action: RecoveredAction = fault === "docker" ? "docker-restarted" : fault === null || fault === "stopped" ? "started" : "restarted";
+    let reported: RecoveredFault | null = fault;
     let startFailures = 0;
     let restarted = false;
+    let recreated = false;
     for (;;) {
       try {
         if (!a.running) {
@@ -638,12 +656,20 @@ export class SandboxManager {
           onProgress?.({ phase: "starting Docker", sandboxId: a.sandboxId });
         }
         await this.ensureDocker(a.sandboxId);
-        if (fault) this.reportRecovery({ learnerId, sandboxId: a.sandboxId, fault, action, ms: this.now() - began });
+        if (reported) this.reportRecovery({ learnerId, sandboxId: a.sandboxId, fault: reported, action, ms: this.now() - began });
         return true;
       } catch (error) {
         if (this.stopped) throw error;
         const info = (await this.driver.list()).find((s) => s.id === a.sandboxId);
         if (!info) {
+          // The container was removed; the disk holds the learner's files, images and build cache, so a new container
+          // is made on it. Only when the disk is gone too (or that fails) is the sandbox beyond repair.
+          if (!recreated && (await this.recreateOnDisk(learnerId, a, onProgress))) {
+            recreated = true;
+            reported = "removed";
+            action = "recreated";
+            continue;
+          }
           this.log(`sandbox ${a.sandboxId} of ${learnerId} is gone; making a new one`, error instanceof Error ? error.message : error);
           await this.dropLocked(learnerId, true);
           return false;
@@ -651,6 +677,7 @@ export class SandboxManager {
         if (!info.running && a.running) {
           // Stopped behind the lab's back (killed, exited): its disk is intact, so it is started again.
           fault ??= "stopped";
+          reported ??= "stopped";
           if (action === "docker-restarted") action = "started";
           a.running = false;
           continue;
@@ -670,6 +697,7 @@ export class SandboxManager {
           // Running, but Docker cannot be started in it: a restart (disk kept) clears a wedge or a broken engine.
           restarted = true;
           fault ??= error instanceof DockerStartError ? (error.wedge ?? "docker") : "unresponsive";
+          reported ??= fault;
           action = "restarted";
           this.log(`Docker does not start in sandbox ${a.sandboxId} of ${learnerId}; restarting the sandbox`, error);
           onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
@@ -679,6 +707,22 @@ export class SandboxManager {
         throw error;
       }
     }
+  }
+
+  /** A new container for the learner's sandbox on its surviving disk; false (logged) when the disk is gone or that failed. */
+  private async recreateOnDisk(learnerId: string, a: Assigned, onProgress?: ProgressListener): Promise<boolean> {
+    if (!this.driver.recreate) return false;
+    onProgress?.({ phase: "starting sandbox", sandboxId: a.sandboxId });
+    try {
+      await this.driver.recreate(a.sandboxId, { labels: this.opts.labels ?? {}, limits: this.opts.limits });
+    } catch (error) {
+      this.log(`no new container on the disk of ${a.sandboxId} of ${learnerId}`, error instanceof Error ? error.message : error);
+      return false;
+    }
+    this.log(`sandbox ${a.sandboxId} of ${learnerId}: its container was removed; made a new one on its disk`);
+    a.running = true;
+    onProgress?.({ phase: "starting Docker", sandboxId: a.sandboxId });
+    return true;
   }
 
   /** Stops the sandbox so that revive() starts it again; its disk stays. */

@@ -1,10 +1,15 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { useTestDatabase } from "@/server/db/test-databases.test-support";
 import { TerminalHub } from "@/server/terminal/terminal-hub";
 import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "@/server/terminal/terminal-session";
+import { restoreExerciseFiles } from "@/server/workspace/restore-exercise-files";
 import { runHostCommand } from "./host-command";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR } from "./int-test-kit.test-support";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testConfig } from "./int-test-kit.test-support";
 import { recoveryMessage } from "./sandbox-faults";
 import { SandboxManager, type SandboxRecovery } from "./sandbox-manager";
+import { sandboxDisk, type IdMappings } from "./sandbox-disk";
 import { createMemorySandboxStore } from "./sandbox-store";
 import { noticeWhenAttached, SandboxWatchdog } from "./sandbox-watchdog";
 
@@ -13,7 +18,10 @@ import { noticeWhenAttached, SandboxWatchdog } from "./sandbox-watchdog";
  * memory filled by programs that allocate, processes exhausted. Each time the watchdog and the manager bring the same
  * sandbox back, the learner's file and the image they built are still there, and the learner was told, in their
  * terminal (the real hub, tmux in the sandbox, a tab that reconnects as the browser's does) and by the event that
- * goes to their page. Nothing is timed: each step polls for its state up to a generous deadline.
+ * goes to their page. Then the container removed from outside (`podman rm -f`) with its disk kept: a new container on
+ * that disk, the same work (also when another sandbox took the disk's host id range meanwhile); and last, container and
+ * disk both gone: a new sandbox with the exercise files of the chapters the learner has progress in.
+ * Nothing is timed: each step polls for its state up to a generous deadline.
  */
 const { driver, cleanup } = createTestDriver("watchdog");
 const LEARNER = "learner-durable";
@@ -76,9 +84,13 @@ async function work(): Promise<string> {
 }
 
 let imageLine = "";
+let database: Awaited<ReturnType<typeof useTestDatabase>> | undefined;
+/** A container made only to hold the disk's old host id range (the collision case). */
+const BLOCKER = `layerlab-blocker-${process.pid}`;
 
 beforeAll(async () => {
   await requireSandboxImage();
+  database = await useTestDatabase("sqlite");
   manager = new SandboxManager({
     driver,
     store: createMemorySandboxStore(),
@@ -131,7 +143,9 @@ afterAll(() =>
     () => tab?.close(),
     () => hub?.closeAll(),
     () => manager?.shutdown(),
+    () => runHostCommand("podman", ["rm", "--force", "--ignore", BLOCKER]),
     cleanup,
+    () => database?.release(),
   ),
 );
 
@@ -198,5 +212,68 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "processes", action: "restarted" });
     expect(await work()).toBe(`my notes\n${imageLine}`);
     await until("the notice", () => tab.screen, (s) => s.includes(`Your sandbox hit its process limit (${LIMITS.pids}) and stayed there`));
+  }, 400_000);
+
+  it("makes a new container on the disk after `podman rm -f`: the same sandbox, files and images there, the learner told", async () => {
+    recoveries.length = 0;
+    tab.ends.length = 0;
+    await until("the tab attached", () => hub.isAttached(LEARNER), (x) => x);
+    const disk = sandboxDisk(TEST_DISK_DIR, sandbox);
+    const mappings = readFileSync(disk.idMappings, "utf8");
+    expect((await runHostCommand("podman", ["rm", "--force", "--time", "0", sandbox])).exitCode).toBe(0);
+    // The fault is real: no container, the disk still there.
+    expect((await driver.list()).some((s) => s.id === sandbox)).toBe(false);
+    expect(existsSync(disk.image)).toBe(true);
+    const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
+    expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "removed", action: "recreated" });
+    expect((await manager.acquire(LEARNER)).sandboxId).toBe(sandbox);
+    // The old host ids were free, so the new container maps the same ones: nothing on the disk was re-owned.
+    expect(readFileSync(disk.idMappings, "utf8")).toBe(mappings);
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await until("the notice after the tab reconnected", () => tab.screen, (s) => s.includes("Your sandbox's container was removed from outside; its disk, which holds your files and images, was not, so the lab made a new container on that same disk."));
+  }, 400_000);
+
+  it("when another sandbox took the disk's host ids, re-owns the disk into the new container's: files, images and set-id bits intact", async () => {
+    // The watchdog is done: this case and the next go through the learner's return (acquire), with nothing racing them.
+    await watchdog.stop();
+    recoveries.length = 0;
+    const disk = sandboxDisk(TEST_DISK_DIR, sandbox);
+    const old = JSON.parse(readFileSync(disk.idMappings, "utf8")) as IdMappings;
+    const setuid = await driver.exec(sandbox, ["sh", "-c", "cp /bin/true ~/suid-true && chmod 4755 ~/suid-true && stat -c %a ~/suid-true"], { user: "learner" });
+    expect(setuid.stdout).toBe("4755\n");
+    expect((await runHostCommand("podman", ["rm", "--force", "--time", "0", sandbox])).exitCode).toBe(0);
+    // Another container now holds part of the old range (podman's --userns=auto hands freed ranges out again).
+    const [, host] = old.UidMap[0].split(":");
+    const blocker = await runHostCommand("podman", ["create", "--name", BLOCKER, "--uidmap", `0:${Number(host) + 1000}:1`, "--gidmap", `0:${Number(host) + 1000}:1`, testConfig.LAYERLAB_SANDBOX_IMAGE, "true"]);
+    expect(blocker.exitCode, blocker.stderr).toBe(0);
+    const back = await manager.acquire(LEARNER);
+    expect(back.sandboxId).toBe(sandbox);
+    expect(recoveries.at(-1)).toMatchObject({ fault: "removed", action: "recreated" });
+    const now = JSON.parse(readFileSync(disk.idMappings, "utf8")) as IdMappings;
+    expect(now.UidMap[0]).not.toBe(old.UidMap[0]);
+    // Re-owned: the learner owns their home and files as the sandbox sees them, Docker's store is usable.
+    expect(statSync(disk.mountpoint).uid).toBe(Number(now.UidMap[0].split(":")[1]) + 1000);
+    const owners = await asLearner(driver, sandbox, "stat -c '%U %a' ~/docker-node-hello/notes.txt ~/suid-true && docker run --rm mine:1 cat /mine.txt", 120_000);
+    expect(owners.stdout).toBe("learner 644\nlearner 4755\nmine\n");
+    expect(await work()).toBe(`my notes\n${imageLine}`);
+    await runHostCommand("podman", ["rm", "--force", BLOCKER]);
+  }, 400_000);
+
+  it("when container and disk are both gone, gives a new sandbox with the exercise files of the learner's chapters, and says so", async () => {
+    recoveries.length = 0;
+    await db().learner.create({ data: { id: LEARNER, displayName: "Durable" } });
+    await db().stepProgress.create({ data: { learnerId: LEARNER, chapterId: "anatomy", stepId: "build" } });
+    // Container and disk removed, as an operator's cleanup would.
+    await driver.destroy(sandbox);
+    const fresh = await manager.acquire(LEARNER);
+    expect(fresh.sandboxId).not.toBe(sandbox);
+    const r = recoveries.at(-1)!;
+    expect(r).toMatchObject({ sandboxId: fresh.sandboxId, fault: "gone", action: "replaced" });
+    expect(recoveryMessage(r.fault, r.action, LIMITS)).toContain("The exercise files of your chapters are back in place");
+    // What the lab does on "replaced" (server/lab.ts): chapter 01's starting files come back.
+    expect(await restoreExerciseFiles(driver, LEARNER, fresh.sandboxId)).toEqual(["anatomy"]);
+    const files = await asLearner(driver, fresh.sandboxId, "ls ~/docker-node-hello; docker image ls -q mine:1 | wc -l");
+    expect(files.stdout).toBe("Dockerfile\nindex.js\npackage.json\n0\n");
+    sandbox = fresh.sandboxId;
   }, 400_000);
 });
