@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { bakeSpecs } from "./bake-file";
 import { buildSpecs } from "./build";
+import { cacheImportSpecs } from "./cache-import";
+import { exportedFileSpecs } from "./exported-files";
 import { containerSpecs } from "./containers";
 import { dockerfileSpecs } from "./dockerfile-rules";
 import { httpSpecs } from "./http-probe";
@@ -22,6 +24,8 @@ export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...registrySpecs,
   ...fileSpecs,
   ...dockerfileSpecs,
+  ...cacheImportSpecs,
+  ...exportedFileSpecs,
 ]);
 
 /** A validated check, defaults filled in. Plain data: pages may hand it to client components. */

@@ -5,6 +5,7 @@ import type { Chapter, Step } from "@/lib/content/chapter";
 import { buildChecks } from "./build-checks";
 import { createCheckSandbox, DockerUnavailableError, SandboxUnreachableError, type Check, type CheckSandbox, type SpecOf } from "./check";
 import { containerChecks } from "./container-checks";
+import { exportChecks } from "./export-checks";
 import { imageChecks } from "./image-checks";
 import { sandboxChecks } from "./sandbox-checks";
 import type { SandboxExec } from "./sandbox-exec";
@@ -33,7 +34,7 @@ export interface StepVerdict extends ChecksVerdict {
   stepId: string;
 }
 
-const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks };
+const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks };
 
 /**
  * Runs a step's checks in order. The first failure stops the run: later checks usually build on
