@@ -14,8 +14,8 @@ type Engine = (apiPath: string) => Promise<EngineAnswer>;
 const ok = (stdout: string): CommandOutput => ({ stdout, stderr: "", exitCode: 0, timedOut: false });
 const failed = (stderr: string): CommandOutput => ({ stdout: "", stderr, exitCode: 1, timedOut: false });
 
-/** Image and container names in a path: each segment escaped, the slashes of a repository kept (the API's route takes them). */
-const ref = (name: string) => name.split("/").map(encodeURIComponent).join("/");
+/** Image and container names in a path: escaped, but the slashes of a repository (the API's route takes them), a tag's ":" and a digest's "@" kept. */
+const ref = (name: string) => encodeURIComponent(name).replace(/%2F/gi, "/").replace(/%3A/gi, ":").replace(/%40/gi, "@");
 
 function message(answer: EngineAnswer): string {
   try {
