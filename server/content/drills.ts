@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { isNode, parseDocument } from "yaml";
 import { drillFileSchema, drillWorkdir, parseDrillFolder, renderDrill, type Drill, type DrillFile, type DrillVariant } from "@/lib/content/drill";
-import { coveringVariants, pickVariant, renderTemplate, UnknownVariableError, variantChoicesSchema, type VariantChoices } from "@/lib/drills/variant";
+import { coveringVariants, pickVariant, renderTemplate, UnknownVariableError, variantChoicesSchema, type VariantChoices, type VariantValues } from "@/lib/drills/variant";
 import { ContentError, describeIssue, listFiles, readText } from "./course";
 
 /** Reads and validates every drill under DIR/drills, each under every value of its variables. Throws ContentError naming file and field. */
@@ -80,7 +80,7 @@ async function loadDrill(folder: string): Promise<Drill> {
   for (const values of coveringVariants(variables.data)) {
     const label = Object.keys(values).length ? ` (with ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(", ")})` : "";
     try {
-      renderDrill({ ...drill, variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]])) }, 0, (text) => parse(text, label));
+      renderDrill({ ...drill, variables: pinned(values) }, 0, (text) => parse(text, label));
     } catch (error) {
       if (error instanceof UnknownVariableError) throw new ContentError(`${file}: ${error.message} (in drill.yaml or one of its files).`);
       throw error;
@@ -116,4 +116,13 @@ export async function getDrill(id: string): Promise<Drill | null> {
 /** The drill for one attempt's seed. */
 export function drillVariant(drill: Drill, seed: number): DrillVariant {
   return renderDrill(drill, seed, (text) => drillFileSchema.parse(parseDocument(text).toJS()));
+}
+
+/** The drill with the given VALUES (e.g. one row of coveringVariants): each variable pinned, rendered as seed 0. */
+export function drillVariantWith(drill: Drill, values: VariantValues): DrillVariant {
+  return drillVariant({ ...drill, variables: pinned(values) }, 0);
+}
+
+function pinned(values: VariantValues): VariantChoices {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]]));
 }
