@@ -1,8 +1,8 @@
 /**
  * Durability (issue 10): faults injected into real sandboxes that hold a learner's work (chapter 01's
  * exercise folder and its built image, example/docker-node-hello on node:18), and what the lab's sandbox
- * manager does about them: the container killed from outside, dockerd killed inside, and the sandbox
- * expired (past LAYERLAB_MAX_LIFETIME_MIN: its home snapshotted, the sandbox destroyed, the learner back
+ * manager does about them: the container killed from outside, the container removed from outside (its
+ * disk kept), dockerd killed inside, and the sandbox expired (past LAYERLAB_MAX_LIFETIME_MIN: its home snapshotted, the sandbox destroyed, the learner back
  * later). Each fault FAULTS times (default 5). After each: the learner's file and image are checked.
  * Writes bench/results/durability.json (earlier runs kept under `runs`).
  *
@@ -34,6 +34,9 @@ const instance = `bench-durability-${process.pid}`;
 const driver = createPodmanDriver({ image: config.LAYERLAB_SANDBOX_IMAGE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, diskDir, instance });
 let clockOffset = 0;
 const now = () => Date.now() + clockOffset;
+const keeper = createHomeSnapshots({ dir: snapshotDir, archiver: createHomeArchiver({ diskDir }), retentionMs: 14 * 24 * 60 * MIN, maxBytes: config.LAYERLAB_SNAPSHOT_MAX_MB * 2 ** 20, now });
+/** How long each restore's unpacking took (the rest of a restore is handing out the sandbox and starting Docker). */
+const unpackMs: number[] = [];
 const manager = new SandboxManager({
   driver,
   store: createMemorySandboxStore(),
@@ -44,7 +47,14 @@ const manager = new SandboxManager({
   idleTimeoutMs: 1000 * 24 * 60 * MIN,
   reapIntervalMs: 24 * 60 * MIN,
   maxLifetimeMs: 30 * MIN,
-  homes: createHomeSnapshots({ dir: snapshotDir, archiver: createHomeArchiver({ diskDir }), retentionMs: 14 * 24 * 60 * MIN, maxBytes: config.LAYERLAB_SNAPSHOT_MAX_MB * 2 ** 20, now }),
+  homes: {
+    ...keeper,
+    restore: async (learnerId: string, sandboxId: string) => {
+      const began = Date.now();
+      await keeper.restore(learnerId, sandboxId);
+      unpackMs.push(Date.now() - began);
+    },
+  },
   now,
   log: (message, error) => console.error(`lab: ${message}`, error ?? ""),
 });
@@ -77,7 +87,7 @@ async function workThere(sandboxId: string, run = false): Promise<{ file: boolea
   return { file: r.stdout.includes(NOTE), image: r.stdout.includes("image-ok") && (!run || r.stdout.includes("runs-ok")) };
 }
 
-type Fault = "kill-container" | "kill-dockerd" | "expire";
+type Fault = "kill-container" | "remove-container" | "kill-dockerd" | "expire";
 
 async function poolReady(): Promise<void> {
   for (let i = 0; i < 1200 && manager.status().poolReady < 1; i++) await new Promise((r) => setTimeout(r, 100));
@@ -85,6 +95,7 @@ async function poolReady(): Promise<void> {
 
 async function inject(fault: Fault, sandboxId: string): Promise<void> {
   if (fault === "kill-container") await runHostCommand("podman", ["kill", sandboxId]);
+  else if (fault === "remove-container") await runHostCommand("podman", ["rm", "--force", "--time", "0", sandboxId]);
   else if (fault === "kill-dockerd") await driver.exec(sandboxId, ["pkill", "-KILL", "-x", "dockerd"], { user: "root" });
   else {
     clockOffset += 31 * MIN;
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
 
   const results: Record<Fault, { ms: number[]; filesLost: number; imagesLost: number; replaced: number }> = {
     "kill-container": { ms: [], filesLost: 0, imagesLost: 0, replaced: 0 },
+    "remove-container": { ms: [], filesLost: 0, imagesLost: 0, replaced: 0 },
     "kill-dockerd": { ms: [], filesLost: 0, imagesLost: 0, replaced: 0 },
     expire: { ms: [], filesLost: 0, imagesLost: 0, replaced: 0 },
   };
@@ -119,7 +131,7 @@ async function main(): Promise<void> {
     if (!before.file || !before.image) throw new Error(`the work is not there before any fault: ${JSON.stringify(before)}`);
     console.log(`work made in ${sandboxId}; injecting ${FAULTS} of each fault`);
 
-    for (const fault of ["kill-container", "kill-dockerd", "expire"] as Fault[]) {
+    for (const fault of ["kill-container", "remove-container", "kill-dockerd", "expire"] as Fault[]) {
       for (let i = 0; i < FAULTS; i++) {
         const began = Date.now();
         await inject(fault, sandboxId);
@@ -136,7 +148,7 @@ async function main(): Promise<void> {
         if (sandboxId !== faulted) results[fault].replaced++;
         const ms = Date.now() - back;
         results[fault].ms.push(ms);
-        const after = await workThere(sandboxId, fault === "expire");
+        const after = await workThere(sandboxId, fault === "expire" || fault === "remove-container");
         if (!after.file) results[fault].filesLost++;
         if (!after.image) results[fault].imagesLost++;
         console.log(`${fault} #${i + 1}: ${ms} ms to a working prompt with Docker (${sandboxId}); file ${after.file ? "there" : "LOST"}, image ${after.image ? "there" : "LOST"}`);
@@ -149,7 +161,7 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  const recover = [...results["kill-container"].ms, ...results["kill-dockerd"].ms];
+  const recover = [...results["kill-container"].ms, ...results["remove-container"].ms, ...results["kill-dockerd"].ms];
   const all = Object.values(results);
   const round = (n: number | null) => (n === null ? null : Math.round(n));
   const run = {
@@ -160,6 +172,8 @@ async function main(): Promise<void> {
     recover_p95_ms: round(percentile(recover, 95)),
     restore_after_expiry_p95_ms: round(percentile(results.expire.ms, 95)),
     restore_after_expiry_p50_ms: round(percentile(results.expire.ms, 50)),
+    restore_unpack_p50_ms: round(percentile(unpackMs, 50)),
+    restore_unpack_p95_ms: round(percentile(unpackMs, 95)),
     snapshot_on_expiry_p50_ms: round(percentile(snapshotMs, 50)),
     snapshot_mb_per_learner: snapshotMb.length ? Math.round((snapshotMb.reduce((a, b) => a + b, 0) / snapshotMb.length) * 10) / 10 : null,
     by_fault: Object.fromEntries(
@@ -169,10 +183,10 @@ async function main(): Promise<void> {
     method:
       `One learner's real sandbox (podman, rootless Docker, limits from the configuration, its own lab instance) driven by the lab's SandboxManager in this process (a warm pool of 1, snapshots on, a real SQLite database). ` +
       `The learner's work: chapter 01's exercise folder plus a note file, and ${IMAGE} built from it (node:18 from the lab registry), checked to be there (and to run) before any fault. ` +
-      `Faults, ${FAULTS} of each, in this order: kill-container (podman kill of the sandbox), kill-dockerd (pkill -KILL dockerd inside), expire (the manager's clock moved past the maximum lifetime, then reap(): the home snapshotted and the sandbox destroyed). ` +
+      `Faults, ${FAULTS} of each, in this order: kill-container (podman kill of the sandbox), remove-container (podman rm -f of the sandbox's container, its home disk left in place), kill-dockerd (pkill -KILL dockerd inside), expire (the manager's clock moved past the maximum lifetime, then reap(): the home snapshotted and the sandbox destroyed). ` +
       `Recovery is what the lab does when the learner's page or terminal asks for their sandbox again (SandboxManager.acquire, as a reconnecting terminal does; the lab's watchdog is not running here), timed from the fault (for expiry: from the learner's return) to a login shell in the sandbox answering with Docker's server version. ` +
-      `recover_* covers kill-container and kill-dockerd; restore_after_expiry_* covers expire, timed from the learner's return once the pool had refilled (a ready pool sandbox handed out, Docker stopped in it, the snapshot unpacked into its home, Docker started); snapshot_on_expiry_p50_ms is the reap that made the snapshot (Docker stopped, the sandbox stopped, tar + zstd). snapshot_mb_per_learner: the compressed snapshot (tar + zstd -3) of that home. ` +
-      `by_fault.*.sandbox_replaced: how often the learner came back to a new sandbox (every time for expire; for a kill, the lab replaced rather than revived). After each recovery the note's content and the image are checked (after expiry the image is also run); files_lost and images_lost count failures. The machine is shared with other engineers' tests (see load_before/after).`,
+      `recover_* covers kill-container, remove-container and kill-dockerd; restore_after_expiry_* covers expire, timed from the learner's return once the pool had refilled (a ready pool sandbox handed out, Docker stopped in it, the snapshot unpacked into its home, Docker started); restore_unpack_* is the unpacking alone (Docker stopped in the handed-out sandbox, its home emptied, zstd -d | tar -x in the sandbox's id mapping); snapshot_on_expiry_p50_ms is the reap that made the snapshot (Docker stopped, the sandbox stopped, tar + zstd). snapshot_mb_per_learner: the compressed snapshot (tar + zstd -3) of that home. ` +
+      `by_fault.*.sandbox_replaced: how often the learner came back to a new sandbox (every time for expire; for a kill or a removed container, the lab replaced rather than revived or made a new container on the disk). After each recovery the note's content and the image are checked (after expiry and after remove-container the image is also run); files_lost and images_lost count failures. The machine is shared with other engineers' tests (see load_before/after).`,
   };
 
   const { method, ...figures } = run;

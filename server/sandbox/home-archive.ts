@@ -94,7 +94,11 @@ export function createHomeArchiver(opts: { diskDir: string; podman?: string }): 
       await stopDocker(sandboxId, KILL_LEARNER);
       const disk = sandboxDisk(opts.diskDir, sandboxId);
       // What the new home held (the skeleton dotfiles, Docker's empty store) goes: the archive is the whole home.
-      const script = `set -o pipefail; ${NSENTER} find . -mindepth 1 -delete && zstd -q -d -c -- "$3" | ${NSENTER} tar ${TAR_OWNERSHIP.join(" ")} --same-owner --same-permissions -xf -`;
+      // Unpacking writes every file of the home again (a gigabyte with one base image), and on this loop-mounted ext4
+      // each journal commit's write barrier makes the loop device flush its backing file: without barriers while it
+      // unpacks, it took ~20 % less time (8.7 s against 10.7 s for 700 MB and 54,000 files on the loaded 2-core host).
+      // Nothing is at risk meanwhile: the snapshot is deleted only after the restore and Docker's start succeeded.
+      const script = `set -o pipefail; mount -o remount,nobarrier "$2" && trap 'mount -o remount,barrier "$2"' EXIT; ${NSENTER} find . -mindepth 1 -delete && zstd -q -d -c -- "$3" | ${NSENTER} tar ${TAR_OWNERSHIP.join(" ")} --same-owner --same-permissions -xf -`;
       await inNamespace(state, async (pid) => {
         const result = await runHostCommand("bash", ["-c", script, "bash", String(pid), disk.mountpoint, file]);
         if (result.exitCode !== 0) throw new Error(`unpacking the kept home into ${sandboxId} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);

@@ -92,8 +92,11 @@ describe("sandbox limits", () => {
   it("bounds /tmp well under the memory limit: filling it ends in ENOSPC and the sandbox and Docker keep answering", async () => {
     const memory = await sandboxCgroup(victim, "memory");
     const oomKillsBefore = oomKills(await readFile(`${memory}/memory.oom_control`, "utf8"));
-    // Positive control: /tmp is writable scratch.
+    // Positive control: /tmp is writable scratch. And the learner's work, checked again once /tmp is full: a file, an image.
     expect((await asLearner(driver, victim, "echo hi > /tmp/small && cat /tmp/small && rm /tmp/small")).stdout).toBe("hi\n");
+    const WORK = "cat ~/tmp-fill/kept.txt && docker image inspect --format image-kept mine/tmp-fill:1";
+    const made = await asLearner(driver, victim, `mkdir -p ~/tmp-fill && echo my-file > ~/tmp-fill/kept.txt && printf 'FROM scratch\\nCOPY kept.txt /\\n' | docker build -q -t mine/tmp-fill:1 -f - ~/tmp-fill >/dev/null && ${WORK}`);
+    expect(made.stdout, made.stderr).toBe("my-file\nimage-kept\n");
     const fill = await asLearner(driver, victim, "dd if=/dev/zero of=/tmp/fill bs=1M status=none; echo rc=$?; df -m --output=size /tmp | tail -1");
     expect(fill.stderr).toContain("No space left on device");
     const [, rc, sizeMb] = /rc=(\d+)\n\s*(\d+)/.exec(fill.stdout) ?? [];
@@ -102,6 +105,7 @@ describe("sandbox limits", () => {
     // With /tmp full: podman exec, the learner's shell and Docker still answer, and nothing was OOM-killed.
     expect((await driver.exec(victim, ["echo", "alive"], { timeoutMs: 20_000 })).stdout).toBe("alive\n");
     expect((await asLearner(driver, victim, "docker info --format '{{.ServerVersion}}'")).exitCode).toBe(0);
+    expect((await asLearner(driver, victim, WORK)).stdout).toBe("my-file\nimage-kept\n");
     expect(oomKills(await readFile(`${memory}/memory.oom_control`, "utf8"))).toBe(oomKillsBefore);
     expect((await asLearner(driver, victim, "rm /tmp/fill && echo hi > /tmp/small && cat /tmp/small")).stdout).toBe("hi\n");
   });
