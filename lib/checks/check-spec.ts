@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { bakeSpecs } from "./bake-file";
 import { buildSpecs } from "./build";
+import { builderSpecs } from "./builders";
 import { cacheImportSpecs } from "./cache-import";
 import { exportedFileSpecs } from "./exported-files";
 import { containerSpecs } from "./containers";
@@ -26,6 +27,7 @@ export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...dockerfileSpecs,
   ...cacheImportSpecs,
   ...exportedFileSpecs,
+  ...builderSpecs,
 ]);
 
 /** A validated check, defaults filled in. Plain data: pages may hand it to client components. */

@@ -6,6 +6,7 @@ import { buildChecks } from "./build-checks";
 import { createCheckSandbox, DockerUnavailableError, SandboxUnreachableError, type Check, type CheckSandbox, type SpecOf } from "./check";
 import { containerChecks } from "./container-checks";
 import { exportChecks } from "./export-checks";
+import { builderChecks } from "./builder-checks";
 import { imageChecks } from "./image-checks";
 import { sandboxChecks } from "./sandbox-checks";
 import type { SandboxExec } from "./sandbox-exec";
@@ -34,7 +35,7 @@ export interface StepVerdict extends ChecksVerdict {
   stepId: string;
 }
 
-const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks };
+const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks, ...builderChecks };
 
 /**
  * Runs a step's checks in order. The first failure stops the run: later checks usually build on
