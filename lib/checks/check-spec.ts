@@ -9,8 +9,10 @@ import { dockerfileSpecs } from "./dockerfile-rules";
 import { httpSpecs } from "./http-probe";
 import { imageConfigSpecs } from "./image-config";
 import { imageLayerSpecs } from "./image-layers";
+import { imageSecretSpecs } from "./image-secret";
 import { layerFileSpecs } from "./layer-files";
 import { registrySpecs } from "./registry-manifest";
+import { runningHealthSpecs } from "./running-health";
 import { fileSpecs } from "./sandbox-file";
 
 /** Every kind of check a chapter may name, as content writes it (`kind:` picks the schema). */
@@ -28,6 +30,8 @@ export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...cacheImportSpecs,
   ...exportedFileSpecs,
   ...builderSpecs,
+  ...imageSecretSpecs,
+  ...runningHealthSpecs,
 ]);
 
 /** A validated check, defaults filled in. Plain data: pages may hand it to client components. */

@@ -8,7 +8,9 @@ import { containerChecks } from "./container-checks";
 import { exportChecks } from "./export-checks";
 import { builderChecks } from "./builder-checks";
 import { imageChecks } from "./image-checks";
+import { runningHealthChecks } from "./running-health-checks";
 import { sandboxChecks } from "./sandbox-checks";
+import { secretChecks } from "./secret-checks";
 import type { SandboxExec } from "./sandbox-exec";
 
 export interface CheckOutcome {
@@ -35,7 +37,7 @@ export interface StepVerdict extends ChecksVerdict {
   stepId: string;
 }
 
-const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks, ...builderChecks };
+const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks, ...builderChecks, ...runningHealthChecks, ...secretChecks };
 
 /**
  * Runs a step's checks in order. The first failure stops the run: later checks usually build on

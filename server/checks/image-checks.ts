@@ -27,7 +27,7 @@ const imageSize: Check<SpecOf<"image-size">> = {
 // Layers are read from the engine's content store, where the rootless engine keeps every blob of
 // an image as a file named by its digest: `docker image save` would copy the whole image (three
 // seconds for a Node base) to read one small layer. The store is the learner's own files.
-const CONTENT_STORE = "$HOME/.local/share/docker/containerd/daemon/io.containerd.content.v1.content/blobs/sha256";
+export const CONTENT_STORE = "$HOME/.local/share/docker/containerd/daemon/io.containerd.content.v1.content/blobs/sha256";
 
 // Args: the image's id (an index or a manifest) and its architecture. Prints the manifest and the
 // config, one JSON document a line.

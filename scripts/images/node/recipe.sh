@@ -1,8 +1,8 @@
 # node:18 — Debian 12's nodejs (18.19) and npm plus the build tools and VCS clients
-# Docker's node:18 carries (git, curl, python3, make, g++), on the full base.
+# Docker's node:18 carries (git, openssh-client, curl, python3, make, g++), on the full base.
 IMAGE=localhost/layerlab/base/node:18-bookworm
 SUITE=bookworm VARIANT=minbase SLIM=0
-INCLUDE=nodejs,npm,ca-certificates,curl,git,python3,make,g++,procps,xz-utils
+INCLUDE=nodejs,npm,ca-certificates,curl,git,openssh-client,python3,make,g++,procps,xz-utils
 ARCHES=host
 VERSION_OF=nodejs
 HOOKS=(--customize-hook="$LIB/hooks/docker-apt.sh" --customize-hook="$LIB/hooks/node-user.sh")

@@ -1,0 +1,17 @@
+# The line that looks right: --link with --chmod and --chown. This engine's frontend ignores --link when --chmod is given.
+cat > syntax/Dockerfile <<'DOCKERFILE'
+FROM busybox
+COPY deps.txt /deps.txt
+RUN cat /deps.txt > /installed.txt
+
+COPY --link --chmod=755 --chown=1000:1000 app.sh /app/app.sh
+
+COPY <<EOF /app/motd
+Welcome to the app.
+Built with BuildKit.
+EOF
+
+USER 1000
+CMD ["/app/app.sh"]
+DOCKERFILE
+docker image build -t example/syntax syntax
