@@ -39,6 +39,9 @@ export default defineConfig({
       LAYERLAB_DISK_RESERVE_MB: "1024",
       LAYERLAB_MEMORY_OVERCOMMIT: "4",
       LAYERLAB_CPU_OVERCOMMIT: "40",
+      // The specs' workshops have 30 seats and few learners: warming them would fill the places above with idle
+      // sandboxes. Warming has its own test (server/workshop/room-warmer.int.test.ts).
+      LAYERLAB_WARM_SEATS: "0",
     },
   },
 });

@@ -65,6 +65,11 @@ export const configSchema = z.object({
   /** Sandboxes' CPU limits may add up to this many times the host's cores: a learner's shell is idle most of the time. */
   LAYERLAB_CPU_OVERCOMMIT: z.coerce.number().min(0.1).max(100).default(8),
   /**
+   * Sandboxes started ahead for each open workshop room (from 30 minutes before its start), at most: its first
+   * seats get a ready sandbox before anyone joins, within the lab's places (server/workshop/room-warmer.ts). 0: off.
+   */
+  LAYERLAB_WARM_SEATS: z.coerce.number().int().min(0).max(500).default(40),
+  /**
    * Days a learner's kept home (files, Docker's images and build cache, snapshotted when their sandbox expired
    * or their workshop ended) waits for their next visit. 0: homes are not kept.
    */

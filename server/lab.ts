@@ -68,7 +68,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
       publishToLearner(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
       noticeWhenAttached((learnerId, line) => terminals.notice(learnerId, line), r.learnerId, message);
     })();
-  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir), warmRooms: () => roomsToWarm() });
+  const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir), warmRooms: () => roomsToWarm(config.LAYERLAB_WARM_SEATS) });
   await sandboxes.start();
 
   const terminals = new TerminalHub({

@@ -29,7 +29,7 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
   let manager: InstanceType<typeof SandboxManager> | undefined;
 
   /** A manager as the lab makes one (server/lab.ts), with the lab's places capped at `places`. */
-  async function startLab(places: number): Promise<InstanceType<typeof SandboxManager>> {
+  async function startLab(places: number, warmSeats = 40): Promise<InstanceType<typeof SandboxManager>> {
     const config = parseConfig({
       ...process.env,
       LAYERLAB_DATA_DIR: dataDir,
@@ -49,7 +49,7 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
       idleTimeoutMs: 3600_000,
       maxLifetimeMs: 4 * 3600_000,
       admission,
-      warmRooms: () => roomsToWarm(),
+      warmRooms: () => roomsToWarm(warmSeats),
       refillDelayMs: 0,
     });
     setRuntime({ config, sandboxes: m } as never);
@@ -127,6 +127,15 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
     expect(await kit.driver.list()).toEqual([]);
     await manager.shutdown();
     manager = undefined;
+  });
+
+  it("LAYERLAB_WARM_SEATS caps the seats warmed per room; 0 warms none", async () => {
+    const workshop = await openRoom(3);
+    expect((await roomsToWarm(40)).get(workshop.id)).toBe(3);
+    expect((await roomsToWarm(2)).get(workshop.id)).toBe(2);
+    expect((await roomsToWarm(0)).size).toBe(0);
+    await db().workshop.update({ where: { id: workshop.id }, data: { endedAt: new Date() } });
+    expect((await roomsToWarm(40)).has(workshop.id)).toBe(false);
   });
 
   it("a lab with 2 places warms 2 of a 3-seat room, and a learner outside the room still gets a place", async () => {
