@@ -274,6 +274,8 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     expect(await restoreExerciseFiles(driver, LEARNER, fresh.sandboxId)).toEqual(["anatomy"]);
     const files = await asLearner(driver, fresh.sandboxId, "ls ~/docker-node-hello; docker image ls -q mine:1 | wc -l");
     expect(files.stdout).toBe("Dockerfile\nindex.js\npackage.json\n0\n");
+    // Progress lives in the lab's database: the replacement kept it.
+    expect(await db().stepProgress.count({ where: { learnerId: LEARNER } })).toBe(1);
     sandbox = fresh.sandboxId;
   }, 400_000);
 });
