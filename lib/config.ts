@@ -78,6 +78,11 @@ export const configSchema = z.object({
   LAYERLAB_SNAPSHOT_MAX_MB: megabytes.default(3072),
   /** The lab registry's podman container, restarted by the lab when it stops answering (scripts/lib/common.sh names it). */
   LAYERLAB_REGISTRY_CONTAINER: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "a podman container name").default("layerlab-registry"),
+  /**
+   * The shared, read-only store of the course's base images, unpacked (scripts/images/base-store.ts seeds it): new
+   * sandboxes find them there instead of pulling. "off": sandboxes pull from the lab registry as before.
+   */
+  LAYERLAB_BASE_STORE: z.union([z.literal("off"), z.string().regex(/^\//, "an absolute path, or off")]).default("/var/lib/layerlab/base-store"),
 });
 
 export type Config = z.infer<typeof configSchema>;

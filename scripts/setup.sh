@@ -55,6 +55,11 @@ bash scripts/monaco-assets.sh
 step "sandbox and base images, lab registry"
 bash scripts/images/build-all.sh
 
+# The course's base images, pulled and unpacked once into a read-only store every sandbox's Docker starts from
+# (server/sandbox/base-store.ts); remade only when an image or the sandbox image changed.
+step "base-image store"
+node --import ./server/register.mjs scripts/images/base-store.ts
+
 next_build() {
   step "web app (next build)"
   npx next build >.data/setup/next-build.log 2>&1 || { tail -40 .data/setup/next-build.log; fail "next build failed (log: .data/setup/next-build.log)"; }

@@ -16,6 +16,7 @@ import { HealthMonitor, labHealthChecks } from "./health/lab-health";
 import type { UpgradeRouter } from "./http/upgrade-router";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepSandboxNetwork } from "./sandbox/network-policy";
+import { baseStoreOf } from "./sandbox/base-store";
 import { labHomeSnapshots } from "./sandbox/home-snapshots";
 import { createPodmanDriver } from "./sandbox/podman-driver";
 import { RunawayWatchdog } from "./sandbox/runaway-watchdog";
@@ -57,6 +58,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
     registry: config.LAYERLAB_REGISTRY,
     diskDir,
     instance: config.LAYERLAB_INSTANCE,
+    baseStore: baseStoreOf(config),
   });
   const policy = await keepSandboxNetwork({ instance: config.LAYERLAB_INSTANCE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
   const admission = createLabAdmission(config);

@@ -14,6 +14,20 @@ import {
   type SandboxStats,
 } from "./driver";
 import { runHostCommand, runHostCommandOk, type HostCommandResult } from "./host-command";
+import {
+  attachBaseStore,
+  baseStoreMountArgs,
+  baseStoreRecord,
+  baseStoreVersion,
+  baseStoreView,
+  currentBaseStore,
+  detachBaseStore,
+  prepareBaseStoreView,
+  readBaseStoreRecord,
+  unmountBaseStoreView,
+  seedEngineFromStore,
+  type BaseStoreVersion,
+} from "./base-store";
 import { createDisk, ensureDiskMounted, handDiskTo, readIdMappings, recordIdMappings, removeDisk, sandboxDisk, shiftOwners, type IdMappings } from "./sandbox-disk";
 
 export interface PodmanDriverOptions {
@@ -28,6 +42,11 @@ export interface PodmanDriverOptions {
    * second lab on the same host never reconciles away another one's sandboxes.
    */
   instance: string;
+  /**
+   * Root of the shared base-image store (server/sandbox/base-store.ts). New sandboxes find the course's
+   * base images there, unpacked, instead of pulling them; absent or unseeded: they pull as before.
+   */
+  baseStore?: string;
   podman?: string;
 }
 
@@ -51,6 +70,8 @@ export function podmanCreateArgs(p: {
   labels: Record<string, string>;
   /** These host id ranges instead of a range podman picks (a container made again on a kept disk). */
   idMappings?: IdMappings;
+  /** The host directory holding this sandbox's view of the base-image store. */
+  baseView?: string;
 }): string[] {
   const args = [
     "create",
@@ -80,6 +101,7 @@ export function podmanCreateArgs(p: {
     "--cpus", String(p.limits.cpus),
     "--pids-limit", String(p.limits.pids),
     "--mount", `type=bind,src=${p.homeSource},dst=${LEARNER_HOME}`,
+    ...(p.baseView ? baseStoreMountArgs(p.baseView) : []),
     "--network", p.network,
     "--env", `LAYERLAB_REGISTRY=${p.registry}`,
     "--log-driver", "none",
@@ -189,7 +211,25 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       if (attempt === 3) throw new Error(`podman rm ${id} failed: ${result.stderr.trim()}`);
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
+    await detachBaseStore(opts.diskDir, id);
     await removeDisk(sandboxDisk(opts.diskDir, id));
+  }
+
+  /** Mounts the sandbox's read-only view of a store version, idmapped into its user namespace. */
+  async function mountBaseStore(id: string, store: BaseStoreVersion, maps: IdMappings): Promise<void> {
+    const hostUid = hostIdFor(maps.UidMap, 0);
+    const hostGid = hostIdFor(maps.GidMap, 0);
+    // One contiguous range is what the view maps; --userns=auto always gives one.
+    if (hostIdFor(maps.UidMap, USERNS_SIZE - 1) !== hostUid + USERNS_SIZE - 1 || hostIdFor(maps.GidMap, USERNS_SIZE - 1) !== hostGid + USERNS_SIZE - 1) {
+      throw new Error(`sandbox ${id}'s id ranges are not contiguous (${JSON.stringify(maps)}): the base-image store cannot be mapped`);
+    }
+    await attachBaseStore(store, baseStoreView(opts.diskDir, id), { hostUid, hostGid, size: USERNS_SIZE });
+  }
+
+  /** The store version a sandbox's engine started from, when it and the store are still there. */
+  async function recordedBaseStore(id: string): Promise<BaseStoreVersion | null> {
+    const version = await readBaseStoreRecord(opts.diskDir, id);
+    return version && opts.baseStore ? baseStoreVersion(opts.baseStore, version) : null;
   }
 
   /** With the lab registry down, IPAM may hand its address to a sandbox, which the network policy trusts as the registry. */
@@ -215,6 +255,19 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       });
   }
 
+  /**
+   * Before a start: a sandbox made with the store needs its view mounted again after a host reboot (the
+   * bind source must exist even if the store version is gone; then its base images show as broken).
+   */
+  async function remountBaseStore(id: string): Promise<void> {
+    if ((await readBaseStoreRecord(opts.diskDir, id)) === null) return;
+    await prepareBaseStoreView(baseStoreView(opts.diskDir, id));
+    const store = await recordedBaseStore(id);
+    if (!store) return;
+    const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
+    await mountBaseStore(id, store, JSON.parse(inspected.stdout.toString("utf8")) as IdMappings);
+  }
+
   return {
     async recreate(id, { labels, limits }) {
       const disk = sandboxDisk(opts.diskDir, id);
@@ -223,13 +276,14 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       if (!old) throw new SandboxUnavailableError(id, "its disk was made before the lab recorded disks' id ranges");
       await ensureDiskMounted(disk);
       const allLabels = { ...labels, layerlab: "1", "layerlab.sandbox": id, "layerlab.instance": opts.instance };
+      const baseView = (await readBaseStoreRecord(opts.diskDir, id)) === null ? undefined : baseStoreView(opts.diskDir, id);
       // The disk's files belong to the old container's host ids: the same ranges again need no file re-owned. Podman's
       // --userns=auto may have given them to a sandbox made since; then the new container gets a range of its own and
       // the disk is re-owned into it (seconds for a home holding images).
       const taken = await rangesInUse(id);
       const free = [...old.UidMap, ...old.GidMap].map(hostRange).every(([from, to]) => taken.every(([a, b]) => to <= a || b <= from));
       const create = (idMappings?: IdMappings) =>
-        runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings }));
+        runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }));
       try {
         await run(["rm", "--force", "--time", "0", "--ignore", id]);
         if (free) await create(old);
@@ -240,6 +294,9 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
           await shiftOwners(disk.mountpoint, old, maps);
           await recordIdMappings(disk, maps);
         }
+        // The store's view is mapped for the old container's ranges: map it for this one's.
+        if (baseView) await unmountBaseStoreView(baseView);
+        await remountBaseStore(id);
         await runHostCommandOk(podman, ["start", id]);
         const address = await exec(id, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"], { user: "learner", timeoutMs: 30_000 });
         refuseRegistryAddress(address.stdout);
@@ -257,12 +314,20 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       const allLabels = { ...labels, layerlab: "1", "layerlab.sandbox": id, "layerlab.instance": opts.instance };
       try {
         await createDisk(disk, limits.diskMb);
-        await runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels }));
+        const store = opts.baseStore ? await currentBaseStore(opts.baseStore) : null;
+        const baseView = store ? baseStoreView(opts.diskDir, id) : undefined;
+        if (baseView) await prepareBaseStoreView(baseView);
+        await runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, baseView }));
         // --userns=auto picks the host range at create time; the disk's root must belong to the learner as mapped there.
         const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
         const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMappings;
         await recordIdMappings(disk, maps);
-        await handDiskTo(disk, hostIdFor(maps.UidMap, LEARNER_UID), hostIdFor(maps.GidMap, LEARNER_UID));
+        const learner = { uid: hostIdFor(maps.UidMap, LEARNER_UID), gid: hostIdFor(maps.GidMap, LEARNER_UID) };
+        await handDiskTo(disk, learner.uid, learner.gid);
+        if (store) {
+          await mountBaseStore(id, store, maps);
+          await seedEngineFromStore(store, disk.mountpoint, learner, baseStoreRecord(opts.diskDir, id));
+        }
         await runHostCommandOk(podman, ["start", id]);
         // The home disk hides the image's /home/learner, so give the learner the usual dotfiles from
         // /etc/skel; and report the sandbox's address (one exec for both: each costs ~0.15 s).
@@ -323,6 +388,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       if (!existsSync(disk.image)) throw new SandboxUnavailableError(id, `its home disk ${disk.image} is gone`);
       // After a host reboot the loop mount is gone, and the bind mount would show an empty home.
       await ensureDiskMounted(disk);
+      await remountBaseStore(id);
       // A disk made before the lab recorded id ranges gets them now, while its container is there to ask.
       if (!(await readIdMappings(disk))) {
         const inspected = await run(["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
@@ -345,6 +411,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         // A disk younger than this may belong to a create under way in another process (it makes the disk first).
         const age = Date.now() - (await stat(disk.image).then((s) => s.mtimeMs, () => 0));
         if (age < ORPHAN_AGE_MS) continue;
+        await detachBaseStore(opts.diskDir, id);
         await removeDisk(disk);
         cleaned.push(id);
       }
@@ -355,13 +422,13 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
 
 const ORPHAN_AGE_MS = 10 * 60_000;
 
-/** Sandbox ids that have a disk (image file or mount point) in the directory. */
+/** Sandbox ids that have a disk (image file or mount point) or a view of the base-image store in the directory. */
 async function diskIds(dir: string): Promise<string[]> {
   const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [] as string[];
     throw error;
   });
-  return [...new Set(entries.flatMap((name) => /^(layerlab-[0-9a-f]{12})(\.img)?$/.exec(name)?.[1] ?? []))];
+  return [...new Set(entries.flatMap((name) => /^(layerlab-[0-9a-f]{12})(\.img|\.base)?$/.exec(name)?.[1] ?? []))];
 }
 
 function fileError(action: "read" | "write", filePath: string, stderr: string): NodeJS.ErrnoException {
