@@ -1,6 +1,14 @@
 /**
- * How long a learner waits for the verdict after a build: from the moment the shell's return to a prompt
- * (OSC 133 A) reaches the page, to the moment the check list on the page shows the new verdict.
+ * How long a learner waits for the verdict after the prompt returns, in two parts:
+ *
+ * 1. Every step of every chapter (bench/lib/checks-steps.ts): in one real sandbox, each step's solution applied,
+ *    then its checks run as the lab runs them after a prompt, per-step p50/p95, beside the floor (the same checks'
+ *    commands timed inside the sandbox) and a `podman exec` per command (the lab before issue 12).
+ *    RUNS_PER_STEP (default 10), BUILD_RUNS (default 3), STEP_BUDGET_MS (default 15000: a slow step stops there once it
+ *    has 3 runs), CHAPTERS=a,b to pick chapters.
+ * 2. The whole way through the browser on one step (CHECKS_BROWSER=0 skips it; CHECKS_STEPS=0 skips part 1):
+ *    from the moment the shell's return to a prompt (OSC 133 A) reaches the page, to the moment the check list on
+ *    the page shows the new verdict.
  *
  * A real lab server (server/index.ts, its own instance, port and data directory; needs a current `npx next
  * build`) and a real Chromium on chapter 04, step 1 (3 checks: image-exists, and two layer-size checks that
@@ -20,6 +28,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startBenchRun } from "./lib/bench-record";
+import { measureSteps, type StepFigures } from "./lib/checks-steps";
 import { chromium, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { createPodmanDriver } from "../server/sandbox/podman-driver";
@@ -143,8 +152,54 @@ async function typeLine(page: Page, line: string, beforeEnter?: () => Promise<vo
 
 const checkItems = (page: Page) => page.locator(".check-list > li");
 
+const STEP_METHOD =
+  "One real sandbox (3 GB, 2 CPUs), every chapter in order as one learner does them: exercise files placed, each step's solution applied, then per step " +
+  "one unmeasured run and RUNS_PER_STEP (building steps BUILD_RUNS; a step stops early at STEP_BUDGET_MS once it has 3) timed runs of runStepChecks, the function the lab server runs after a prompt, " +
+  "through the sandbox's check channel (one long-lived podman exec -i running the check agent) and its Docker engine's socket (read-only questions, asked in parallel). " +
+  "verdict_ms: wall time of those runs in the bench process (the server adds ~0 ms from prompt to the start of the run and ~10-20 ms from the verdict to the page: see the browser figures). " +
+  "floor_ms: after each timed run, the same checks run again with every engine question asked as the docker command the CLI would run, each command timed inside the sandbox " +
+  "(bash $EPOCHREALTIME around it, no podman exec, no channel) and summed: what the step's commands cost the sandbox itself. floor_ratio_p50 = verdict p50 / floor p50 per step; " +
+  "the top-level floor_ratio_p50 is the median over steps. all_steps_p95_ms: the worst per-step verdict p95 over steps whose checks do not build (no build-succeeds/build-cache). " +
+  "podman_exec_per_command_p50_ms: the same checks with a podman exec per command (as the lab did before issue 12), 3 runs, non-building steps.";
+
+function stepFigures(steps: StepFigures[], skipped: string[], wallS: number) {
+  const nonBuilding = steps.filter((s) => !s.builds);
+  const building = steps.filter((s) => s.builds);
+  const worst = nonBuilding.reduce<StepFigures | undefined>((w, s) => (!w || s.verdict_ms.p95 > w.verdict_ms.p95 ? s : w), undefined);
+  const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : null);
+  return {
+    all_steps_p95_ms: worst ? Math.round(worst.verdict_ms.p95) : null,
+    all_steps_p95_worst_step: worst?.step ?? null,
+    non_building_steps: nonBuilding.length,
+    non_building_steps_within_250ms_p95: nonBuilding.filter((s) => s.verdict_ms.p95 <= 250).length,
+    floor_ratio_p50: median(steps.map((s) => s.floor_ratio_p50)),
+    building_steps: building.length,
+    building_steps_floor_ratio_max: building.length ? Math.max(...building.map((s) => s.floor_ratio_p50)) : null,
+    steps_measured: steps.length,
+    steps_not_passing: steps.filter((s) => !s.passed).map((s) => s.step),
+    chapters_skipped: skipped,
+    steps_wall_s: wallS,
+    steps,
+  };
+}
+
 async function main(): Promise<void> {
   const bench = startBenchRun("checks");
+  const stepsToo = process.env.CHECKS_STEPS !== "0";
+  const measured = stepsToo
+    ? await measureSteps({
+        runs: Number(process.env.RUNS_PER_STEP ?? 10),
+        buildRuns: Number(process.env.BUILD_RUNS ?? 3),
+        stepBudgetMs: Number(process.env.STEP_BUDGET_MS ?? 15_000),
+        chapters: process.env.CHAPTERS?.split(","),
+        log: (line) => console.log(line),
+      })
+    : null;
+  const perStep = measured ? stepFigures(measured.steps, measured.skipped, measured.wallS) : {};
+  if (process.env.CHECKS_BROWSER === "0") {
+    bench.finish(perStep, { steps: STEP_METHOD });
+    return;
+  }
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -256,7 +311,7 @@ async function main(): Promise<void> {
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (other engineers' tests share this machine)`,
     };
     const { method, ...figures } = result;
-    bench.finish(figures, method);
+    bench.finish({ ...perStep, ...figures }, stepsToo ? { steps: STEP_METHOD, browser: method } : { browser: method });
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await browser.close();

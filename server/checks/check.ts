@@ -38,13 +38,7 @@ export const BUILD_MS = 300_000;
 
 const DOCKER_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|docker\.sock: connect: (no such file|connection refused)/i;
 
-/** A CheckSandbox that can also start its read-only engine questions ahead, all at once. */
-export interface PrefetchingCheckSandbox extends CheckSandbox {
-  /** Asks each of these `docker ARGS` now, in parallel, where the engine can answer it; checks asking later get the answer. */
-  prefetch(queries: string[][]): void;
-}
-
-export function createCheckSandbox(exec: SandboxExec, workdir: string): PrefetchingCheckSandbox {
+export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSandbox {
   const run = async (cmd: string[], timeoutMs: number): Promise<CommandOutput> => {
     let output: CommandOutput;
     try {
@@ -88,11 +82,6 @@ export function createCheckSandbox(exec: SandboxExec, workdir: string): Prefetch
     },
     path: (p) => (p.startsWith("/") ? p : p === "~" || p.startsWith("~/") ? `${LEARNER_HOME}${p.slice(1)}` : p === "." ? workdir : `${workdir}/${p.replace(/^\.\//, "")}`),
     scratchName: () => `layerlab-check-${randomBytes(4).toString("hex")}`,
-    prefetch: (queries) => {
-      if (!exec.engine) return;
-      // A failure here is the check's to report when it asks; nothing is thrown at the prefetch itself.
-      for (const args of queries) if (engineQuery(args)) docker(args, QUICK_MS).catch(() => {});
-    },
   };
 }
 
