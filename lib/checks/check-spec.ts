@@ -4,6 +4,7 @@ import { buildSpecs } from "./build";
 import { builderSpecs } from "./builders";
 import { cacheImportSpecs } from "./cache-import";
 import { exportedFileSpecs } from "./exported-files";
+import { containerHealthSpecs } from "./container-health";
 import { containerSpecs } from "./containers";
 import { dockerfileSpecs } from "./dockerfile-rules";
 import { httpSpecs } from "./http-probe";
@@ -11,6 +12,7 @@ import { imageConfigSpecs } from "./image-config";
 import { imageLayerSpecs } from "./image-layers";
 import { imageSecretSpecs } from "./image-secret";
 import { layerFileSpecs } from "./layer-files";
+import { projectScriptSpecs } from "./project-script";
 import { registrySpecs } from "./registry-manifest";
 import { runningHealthSpecs } from "./running-health";
 import { fileSpecs } from "./sandbox-file";
@@ -32,6 +34,8 @@ export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...builderSpecs,
   ...imageSecretSpecs,
   ...runningHealthSpecs,
+  ...containerHealthSpecs,
+  ...projectScriptSpecs,
 ]);
 
 /** A validated check, defaults filled in. Plain data: pages may hand it to client components. */

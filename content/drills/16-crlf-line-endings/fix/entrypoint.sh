@@ -1,0 +1,4 @@
+#!/bin/sh
+# Saved on a Windows laptop.
+set -e
+echo "{{app}} starting with $*"

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+echo "{{app}}: running $1 in $(pwd)"

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "{{tool}} {{version}}: checked $(uname -m) at $(date -u +%Y)"
