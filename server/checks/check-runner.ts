@@ -5,9 +5,9 @@ import type { Chapter, Step } from "@/lib/content/chapter";
 import { buildChecks } from "./build-checks";
 import { createCheckSandbox, DockerUnavailableError, SandboxUnreachableError, type Check, type CheckSandbox, type SpecOf } from "./check";
 import { containerChecks } from "./container-checks";
-import { drillProjectChecks } from "./drill-project-checks";
 import { exportChecks } from "./export-checks";
 import { builderChecks } from "./builder-checks";
+import { drillProjectChecks } from "./drill-project-checks";
 import { imageChecks } from "./image-checks";
 import { runningHealthChecks } from "./running-health-checks";
 import { sandboxChecks } from "./sandbox-checks";
@@ -56,40 +56,50 @@ export async function runChecks(exec: SandboxExec, workdir: string, specs: Check
   const outcomes: CheckOutcome[] = [];
   let state: ChecksVerdict["sandbox"] = "ok";
   let blocker: CheckOutcome | undefined;
-  sandbox.prefetch(leadingEngineQueries(specs));
 
-  for (const spec of specs) {
+  const settle = async (spec: CheckSpec): Promise<{ result: CheckResult; state: ChecksVerdict["sandbox"]; durationMs: number }> => {
+    const checkStarted = Date.now();
+    try {
+      return { result: await runCheck(spec, sandbox), state: "ok", durationMs: Date.now() - checkStarted };
+    } catch (error) {
+      const durationMs = Date.now() - checkStarted;
+      if (error instanceof SandboxUnreachableError) {
+        return { state: "unreachable", durationMs, result: { passed: false, message: "Your sandbox is not answering, so nothing could be checked. Reload the page to start it again; your files are kept." } };
+      }
+      if (error instanceof DockerUnavailableError) {
+        return { state: "docker-unavailable", durationMs, result: { passed: false, message: "Docker in your sandbox is not answering (it may still be starting). Try again in a few seconds; if it stays like this, reload the page." } };
+      }
+      console.error(`check ${label}/${spec.id} failed to run:`, error);
+      return { state: "ok", durationMs, result: { passed: false, message: `The lab could not run this check: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+  };
+  // The checks up to the first one that may change something only read: they all start at once, so a step of reads
+  // takes about as long as its slowest check. Their verdicts are still taken in order (a later one is dropped
+  // when an earlier one fails).
+  const firstWriter = specs.findIndex((spec) => !READ_ONLY_KINDS.has(spec.kind));
+  const ahead = specs.slice(0, firstWriter === -1 ? specs.length : firstWriter).map((spec) => settle(spec));
+
+  for (const [index, spec] of specs.entries()) {
     if (blocker) {
       outcomes.push({ id: spec.id, title: spec.title, status: "skipped", message: `Waiting for: ${blocker.title}`, durationMs: 0 });
       continue;
     }
-    const checkStarted = Date.now();
-    let result: CheckResult;
-    try {
-      result = await runCheck(spec, sandbox);
-    } catch (error) {
-      if (error instanceof SandboxUnreachableError) {
-        state = "unreachable";
-        result = { passed: false, message: "Your sandbox is not answering, so nothing could be checked. Reload the page to start it again; your files are kept." };
-      } else if (error instanceof DockerUnavailableError) {
-        state = "docker-unavailable";
-        result = { passed: false, message: "Docker in your sandbox is not answering (it may still be starting). Try again in a few seconds; if it stays like this, reload the page." };
-      } else {
-        console.error(`check ${label}/${spec.id} failed to run:`, error);
-        result = { passed: false, message: `The lab could not run this check: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    }
+    const settled = await (ahead[index] ?? settle(spec));
+    const result = settled.result;
+    if (settled.state !== "ok") state = settled.state;
     const outcome: CheckOutcome = {
       id: spec.id,
       title: spec.title,
       status: result.passed ? "passed" : "failed",
       message: !result.passed && spec.onFail ? `${result.message} ${spec.onFail}` : result.message,
       ...(result.details === undefined ? {} : { details: result.details }),
-      durationMs: Date.now() - checkStarted,
+      durationMs: settled.durationMs,
     };
     outcomes.push(outcome);
     if (!result.passed) blocker = outcome;
   }
+  // Checks run ahead and not needed (an earlier one failed) are finished before the verdict, so none outlives the run.
+  await Promise.all(ahead);
 
   const passed = !blocker;
   return {
@@ -101,41 +111,11 @@ export async function runChecks(exec: SandboxExec, workdir: string, specs: Check
   };
 }
 
-/**
- * The engine questions of the checks up to the first one that runs a command (which may change what the engine
- * would answer): asked at once and in parallel, so a step of reads costs about one answer's time.
- */
-function leadingEngineQueries(specs: CheckSpec[]): string[][] {
-  const queries: string[][] = [];
-  for (const spec of specs) {
-    switch (spec.kind) {
-      case "image-exists":
-      case "image-label":
-      case "image-env":
-      case "image-user":
-      case "image-exposes":
-      case "image-cmd":
-      case "layer-count":
-        queries.push(["image", "inspect", spec.image]);
-        break;
-      case "image-size":
-        queries.push(["image", "inspect", spec.image], ["image", "ls", "--format", "json", spec.image]);
-        break;
-      case "layer-size":
-        queries.push(["image", "inspect", spec.image], ["image", "history", "--no-trunc", "--human=false", "--format", "json", spec.image]);
-        break;
-      case "container":
-        queries.push(["container", "ls", "-aq"], ...(spec.image ? [["image", "inspect", "--format", "{{.Id}}", spec.image]] : []));
-        break;
-      case "layer-files":
-        // Its inspect is a read; what follows reads the learner's files.
-        return [...queries, ["image", "inspect", spec.image]];
-      default:
-        return queries;
-    }
-  }
-  return queries;
-}
+/** Kinds whose checks only read (files, the engine's state, an HTTP GET): safe to run side by side. */
+const READ_ONLY_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>([
+  "image-exists", "image-label", "image-env", "image-user", "image-exposes", "image-cmd", "image-size",
+  "layer-count", "layer-size", "layer-files", "container", "http", "file", "dockerfile", "registry-manifest",
+]);
 
 function runCheck(spec: CheckSpec, sandbox: CheckSandbox): Promise<CheckResult> {
   // The map pairs each kind with its own Check; TypeScript cannot follow that pairing through an index.
