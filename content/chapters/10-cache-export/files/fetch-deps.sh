@@ -2,7 +2,7 @@
 # Stands in for a package manager's download: slow, and it needs nothing but deps.txt.
 set -e
 echo "Fetching $(wc -l < deps.txt) dependencies..."
-sleep 2
+sleep 1
 mkdir -p vendor
 {
   echo '#!/bin/sh'

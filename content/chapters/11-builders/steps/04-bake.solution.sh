@@ -27,4 +27,3 @@ target "flavours" {
 HCL
 docker buildx bake --print
 TAG=1.0 docker buildx bake
-docker container run --rm example/bake-app:1.0-loud
