@@ -16,5 +16,6 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+server = HTTPServer((HOST, PORT), Handler)
 print(f"{{app}} listening on {HOST}:{PORT}")
-HTTPServer((HOST, PORT), Handler).serve_forever()
+server.serve_forever()
