@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Attach a read-only, idmapped view of the shared base-image store at a host path.
 
-usage: base-store-idmap.py STORE TARGET HOST_UID_BASE HOST_GID_BASE SIZE
+usage: base-store-idmap.py STORE TARGET UIDMAP GIDMAP
+       (each map as podman prints it: inside:host:count[,inside:host:count...])
 
-The store's files are owned by sandbox-relative ids (0 .. SIZE-1). The view shows each id k as host
-id BASE+k, i.e. as id k inside the one sandbox whose user namespace maps 0 -> BASE, so that
-sandbox's Docker reads the images as its own while no byte of them is copied.
+The store's files are owned by sandbox-relative ids. The view maps them with the sandbox's own user
+namespace ranges, so id k on disk is seen as id k inside that one sandbox: its Docker reads the
+images as its own while no byte of them is copied.
 
 Why Python's ctypes: the host's util-linux (2.38, bookworm) has no X-mount.idmap, podman 4.3's
 `idmap` mount option needs crun (which fails on this hybrid-cgroup host), and runc 1.1 has none.
@@ -39,7 +40,15 @@ def check(result, what):
     return result
 
 
-def userns_fd(uid_base, gid_base, size):
+def map_lines(spec):
+    lines = []
+    for part in spec.split(","):
+        inside, host, count = (int(x) for x in part.split(":"))
+        lines.append(f"{inside} {host} {count}\n")
+    return "".join(lines)
+
+
+def userns_fd(uid_map, gid_map):
     """A user namespace with the sandbox's mapping, held by a child that exits once we have its fd."""
     ready_r, ready_w = os.pipe()
     done_r, done_w = os.pipe()
@@ -57,11 +66,11 @@ def userns_fd(uid_base, gid_base, size):
         if os.read(ready_r, 1) != b"1":
             raise OSError("unshare(CLONE_NEWUSER) failed in the helper child")
         with open(f"/proc/{pid}/uid_map", "w") as f:
-            f.write(f"0 {uid_base} {size}\n")
+            f.write(uid_map)
         with open(f"/proc/{pid}/setgroups", "w") as f:
             f.write("deny\n")
         with open(f"/proc/{pid}/gid_map", "w") as f:
-            f.write(f"0 {gid_base} {size}\n")
+            f.write(gid_map)
         return os.open(f"/proc/{pid}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
     finally:
         os.write(done_w, b"x")
@@ -71,11 +80,10 @@ def userns_fd(uid_base, gid_base, size):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     store, target = sys.argv[1], sys.argv[2]
-    uid_base, gid_base, size = (int(a) for a in sys.argv[3:6])
-    ns = userns_fd(uid_base, gid_base, size)
+    ns = userns_fd(map_lines(sys.argv[3]), map_lines(sys.argv[4]))
     tree = check(libc.syscall(NR_OPEN_TREE, -100, store.encode(), OPEN_TREE_CLONE | os.O_CLOEXEC | AT_RECURSIVE), "open_tree")
     attr = MountAttr(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_IDMAP, 0, 0, ns)
     check(libc.syscall(NR_MOUNT_SETATTR, tree, b"", 0x1000 | AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)), "mount_setattr")

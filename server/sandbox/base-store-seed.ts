@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { chmod, lchown, lstat, mkdir, opendir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { baseStoreVersion } from "./base-store";
+import { baseStoreVersion, baseStoreVersions } from "./base-store";
 import { runHostCommandOk } from "./host-command";
 import { createPodmanDriver, hostIdFor } from "./podman-driver";
 import { sandboxDisk } from "./sandbox-disk";
@@ -93,7 +93,11 @@ async function makeVersion(o: SeedOptions, images: string[], version: string, lo
     await rm(path.join(staging, "io.containerd.content.v1.content/ingest"), { recursive: true, force: true });
     await toSandboxRelativeIds(staging, hostIdFor(maps.UidMap, 0), hostIdFor(maps.GidMap, 0));
     await chmod(staging, 0o755);
-    await rename(staging, path.join(o.root, version));
+    // 0711: a sandbox's learner passes through to its version; the list of versions is no business of theirs.
+    await mkdir(baseStoreVersions(o.root), { mode: 0o711 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+    await rename(staging, path.join(baseStoreVersions(o.root), version));
     log(`store version ${version} ready`);
   } finally {
     await driver.destroy(sandbox.id);

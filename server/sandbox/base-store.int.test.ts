@@ -90,9 +90,10 @@ describe("base images from the shared store", () => {
 
   it("cannot write to the store, as learner or as sandbox root", async () => {
     // The store's files are the learner's as the sandbox sees them, so only the read-only mount stops a write.
-    const owner = await driver.exec(id, ["stat", "-c", "%U", "/opt/layerlab/base-store/io.containerd.metadata.v1.bolt/meta.db"], { user: "learner" });
+    const metaDb = `/opt/layerlab/base-store/${store.version}/io.containerd.metadata.v1.bolt/meta.db`;
+    const owner = await driver.exec(id, ["stat", "-c", "%U", metaDb], { user: "learner" });
     expect(owner.stdout.trim()).toBe("learner");
-    const learnerWrite = await driver.exec(id, ["sh", "-c", "echo x >> /opt/layerlab/base-store/io.containerd.metadata.v1.bolt/meta.db"], { user: "learner" });
+    const learnerWrite = await driver.exec(id, ["sh", "-c", `echo x >> ${metaDb}`], { user: "learner" });
     expect(learnerWrite.exitCode).not.toBe(0);
     expect(learnerWrite.stderr).toMatch(/Read-only file system/);
     const rootRemount = await driver.exec(id, ["sh", "-c", "mount -o remount,rw,nosuid,nodev,bind /opt/layerlab/base-store && touch /opt/layerlab/base-store/x"], { user: "root" });

@@ -10,15 +10,17 @@ import { runHostCommand, runHostCommandOk } from "./host-command";
  * containerd (scripts/images/base-store.ts), and kept on the host as that containerd's root directory
  * (content blobs, overlayfs snapshots, both bolt databases), owned by sandbox-relative ids.
  *
- * Each sandbox sees it read-only at SANDBOX_BASE_STORE through an idmapped mount made for that
+ * Each sandbox sees its versions read-only at SANDBOX_BASE_STORE through an idmapped mount made for that
  * sandbox's user namespace (so the files are its own learner's and Docker's ids there), and its
  * Docker starts from a copy of the two small databases plus symlinks to the store's snapshots and
  * blobs: `docker image ls` lists the base images at once, builds use them as overlay lower layers,
  * and a delete only removes a symlink. No byte of an image is copied into a sandbox.
  *
- * Layout on the host: <root>/<version>/ (one containerd root per set of images; never changed once
- * written) and <root>/current naming the version new sandboxes get. A sandbox keeps the version it
- * was made with (recorded beside its disk), since its databases name that version's snapshots.
+ * Layout on the host: <root>/versions/<version>/ (one containerd root per set of images; never changed
+ * once written) and <root>/current naming the version new sandboxes get. A sandbox's symlinks name their
+ * version, and every version is in its view, so a home made with an older version (kept, restored into
+ * a new sandbox) still finds its images. <root> is 0700: on the host the files' sandbox-relative ids
+ * would be other users' ids.
  */
 export const SANDBOX_BASE_STORE = "/opt/layerlab/base-store";
 
@@ -36,18 +38,25 @@ export function baseStoreOf(config: Pick<Config, "LAYERLAB_BASE_STORE">): string
 
 export interface BaseStoreVersion {
   version: string;
+  /** This version's containerd root. */
   dir: string;
+  /** The directory of all versions: what a sandbox's view shows. */
+  versions: string;
+}
+
+export function baseStoreVersions(root: string): string {
+  return path.join(root, "versions");
 }
 
 /** The store directory of one version, or null when it is not (completely) there. */
 export async function baseStoreVersion(root: string, version: string): Promise<BaseStoreVersion | null> {
   if (!/^[0-9a-f]{8,64}$/.test(version)) return null;
-  const dir = path.join(root, version);
+  const dir = path.join(baseStoreVersions(root), version);
   const complete = await readFile(path.join(dir, META_DB)).then(
     () => true,
     () => false,
   );
-  return complete ? { version, dir } : null;
+  return complete ? { version, dir, versions: baseStoreVersions(root) } : null;
 }
 
 /** The version new sandboxes get, or null when no store was seeded (sandboxes then pull as before). */
@@ -87,13 +96,13 @@ export async function prepareBaseStoreView(view: string): Promise<void> {
 }
 
 /**
- * Mounts the version's idmapped, read-only view for a sandbox whose user namespace maps ids
- * 0..size-1 to hostUid.. (and gids likewise). Idempotent: an existing mount is kept (a restart).
+ * Mounts the store's idmapped, read-only view (all versions) for a sandbox with these user-namespace
+ * ranges (podman's "inside:host:count"). Idempotent: an existing mount is kept (a restart).
  */
-export async function attachBaseStore(store: BaseStoreVersion, view: string, map: { hostUid: number; hostGid: number; size: number }): Promise<void> {
+export async function attachBaseStore(versions: string, view: string, maps: { UidMap: string[]; GidMap: string[] }): Promise<void> {
   await prepareBaseStoreView(view);
   if (await isMountPoint(view)) return;
-  await runHostCommandOk("python3", [IDMAP_HELPER, store.dir, view, String(map.hostUid), String(map.hostGid), String(map.size)]);
+  await runHostCommandOk("python3", [IDMAP_HELPER, versions, view, maps.UidMap.join(","), maps.GidMap.join(",")]);
 }
 
 /** Unmounts a view (a container made again with other id ranges needs it mapped anew). */
@@ -136,7 +145,7 @@ export async function seedEngineFromStore(store: BaseStoreVersion, home: string,
   for (const sub of [`${SNAPSHOTTER}/snapshots`, BLOBS]) {
     for (const name of await readdir(path.join(store.dir, sub))) {
       const link = path.join(root, sub, name);
-      await symlink(path.join(SANDBOX_BASE_STORE, sub, name), link);
+      await symlink(path.join(SANDBOX_BASE_STORE, store.version, sub, name), link);
       await lchown(link, learner.uid, learner.gid);
     }
   }

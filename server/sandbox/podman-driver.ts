@@ -18,7 +18,7 @@ import {
   attachBaseStore,
   baseStoreMountArgs,
   baseStoreRecord,
-  baseStoreVersion,
+  baseStoreVersions,
   baseStoreView,
   currentBaseStore,
   detachBaseStore,
@@ -26,7 +26,6 @@ import {
   readBaseStoreRecord,
   unmountBaseStoreView,
   seedEngineFromStore,
-  type BaseStoreVersion,
 } from "./base-store";
 import { createDisk, ensureDiskMounted, handDiskTo, readIdMappings, recordIdMappings, removeDisk, sandboxDisk, shiftOwners, type IdMappings } from "./sandbox-disk";
 
@@ -215,21 +214,10 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
     await removeDisk(sandboxDisk(opts.diskDir, id));
   }
 
-  /** Mounts the sandbox's read-only view of a store version, idmapped into its user namespace. */
-  async function mountBaseStore(id: string, store: BaseStoreVersion, maps: IdMappings): Promise<void> {
-    const hostUid = hostIdFor(maps.UidMap, 0);
-    const hostGid = hostIdFor(maps.GidMap, 0);
-    // One contiguous range is what the view maps; --userns=auto always gives one.
-    if (hostIdFor(maps.UidMap, USERNS_SIZE - 1) !== hostUid + USERNS_SIZE - 1 || hostIdFor(maps.GidMap, USERNS_SIZE - 1) !== hostGid + USERNS_SIZE - 1) {
-      throw new Error(`sandbox ${id}'s id ranges are not contiguous (${JSON.stringify(maps)}): the base-image store cannot be mapped`);
-    }
-    await attachBaseStore(store, baseStoreView(opts.diskDir, id), { hostUid, hostGid, size: USERNS_SIZE });
-  }
-
-  /** The store version a sandbox's engine started from, when it and the store are still there. */
-  async function recordedBaseStore(id: string): Promise<BaseStoreVersion | null> {
-    const version = await readBaseStoreRecord(opts.diskDir, id);
-    return version && opts.baseStore ? baseStoreVersion(opts.baseStore, version) : null;
+  /** Mounts the sandbox's read-only view of the store's versions, idmapped into its user namespace. */
+  async function mountBaseStore(id: string, versions: string, maps: IdMappings): Promise<void> {
+    // --userns=auto may split a sandbox's ids over several host ranges; the view maps them the same way.
+    await attachBaseStore(versions, baseStoreView(opts.diskDir, id), maps);
   }
 
   /** With the lab registry down, IPAM may hand its address to a sandbox, which the network policy trusts as the registry. */
@@ -257,15 +245,14 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
 
   /**
    * Before a start: a sandbox made with the store needs its view mounted again after a host reboot (the
-   * bind source must exist even if the store version is gone; then its base images show as broken).
+   * bind source must exist even when the store is off now; then its base images show as broken).
    */
   async function remountBaseStore(id: string): Promise<void> {
     if ((await readBaseStoreRecord(opts.diskDir, id)) === null) return;
     await prepareBaseStoreView(baseStoreView(opts.diskDir, id));
-    const store = await recordedBaseStore(id);
-    if (!store) return;
+    if (!opts.baseStore) return;
     const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
-    await mountBaseStore(id, store, JSON.parse(inspected.stdout.toString("utf8")) as IdMappings);
+    await mountBaseStore(id, baseStoreVersions(opts.baseStore), JSON.parse(inspected.stdout.toString("utf8")) as IdMappings);
   }
 
   return {
@@ -325,7 +312,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         const learner = { uid: hostIdFor(maps.UidMap, LEARNER_UID), gid: hostIdFor(maps.GidMap, LEARNER_UID) };
         await handDiskTo(disk, learner.uid, learner.gid);
         if (store) {
-          await mountBaseStore(id, store, maps);
+          await mountBaseStore(id, store.versions, maps);
           await seedEngineFromStore(store, disk.mountpoint, learner, baseStoreRecord(opts.diskDir, id));
         }
         await runHostCommandOk(podman, ["start", id]);
