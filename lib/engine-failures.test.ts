@@ -10,6 +10,15 @@ describe("recogniseEngineFailure", () => {
     expect(recogniseEngineFailure(`#14 exporting layers done\n${RACE}\n`)).toMatchObject({ id: "unpack-race", advice: expect.stringMatching(/run the same build again/) });
   });
 
+  it("names a docker-container builder that cannot boot offline, and says how to go back", () => {
+    // As buildx printed it in a sandbox for `docker buildx inspect --bootstrap` of a docker-container builder.
+    const boot =
+      'ERROR: Error response from daemon: failed to resolve reference "docker.io/moby/buildkit:buildx-stable-1": failed to do request: Head "https://registry-1.docker.io/v2/moby/buildkit/manifests/buildx-stable-1": dial tcp: lookup registry-1.docker.io on 10.0.2.3:53: read udp 10.0.2.100:34001->10.0.2.3:53: i/o timeout';
+    expect(recogniseEngineFailure(`#1 [internal] booting buildkit\n${boot}\n`)).toMatchObject({ id: "buildkit-image-offline", advice: expect.stringMatching(/docker buildx use default/) });
+    // Control: another image missing from the lab is the learner's to fix, not this.
+    expect(recogniseEngineFailure('ERROR: failed to resolve reference "docker.io/library/alpine:3.19": not found')).toBeNull();
+  });
+
   it("leaves a learner's own build errors alone", () => {
     expect(recogniseEngineFailure('ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1')).toBeNull();
     expect(recogniseEngineFailure("Error response from daemon: No such container: ID")).toBeNull();

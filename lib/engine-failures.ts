@@ -16,6 +16,13 @@ const KNOWN: { id: string; pattern: RegExp; advice: string }[] = [
     advice:
       "That build failure is a known race in Docker's engine (a cleanup removed a layer while the image was unpacked), not your Dockerfile: run the same build again.",
   },
+  {
+    // A docker-container builder (chapter 11) boots from moby/buildkit, which Debian cannot make and the offline lab cannot pull.
+    id: "buildkit-image-offline",
+    pattern: /failed to resolve reference "(docker\.io\/)?moby\/buildkit[:@"]/,
+    advice:
+      "There is no moby/buildkit image in this offline lab, so a docker-container builder cannot start here, and nothing is wrong with your Dockerfile: `docker buildx use default` sends your builds back to your engine's own BuildKit.",
+  },
 ];
 
 /** The first known engine failure in a text, or null. */
