@@ -18,6 +18,8 @@ export interface LabRuntime {
   checks: CheckScheduler;
   /** /api/health's checks of every part the lab depends on, cached briefly. */
   health: HealthMonitor;
+  /** Learners whose drill check runs now: one at a time each, as every check builds and runs containers. */
+  drillChecks: Set<string>;
 }
 
 const slot = globalThis as unknown as { layerlabRuntime?: LabRuntime };
@@ -26,6 +28,12 @@ export function setRuntime(runtime: LabRuntime): void {
   slot.layerlabRuntime = runtime;
 }
 
+/** The runtime, or undefined while the lab is still starting (the health route says so instead of failing). */
+export function findRuntime(): LabRuntime | undefined {
+  return slot.layerlabRuntime;
+}
+
+/** For the route layer only (server/http/route-guards.ts): below it, what a use case needs is handed to it. */
 export function getRuntime(): LabRuntime {
   if (!slot.layerlabRuntime) throw new Error("layerlab runtime not started: run the app through server/index.ts");
   return slot.layerlabRuntime;

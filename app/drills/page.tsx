@@ -2,9 +2,7 @@ import Link from "next/link";
 import { NameFirst } from "@/components/lab/NameFirst";
 import { currentLearner } from "@/server/auth/request-guard";
 import type { Drill } from "@/lib/content/drill";
-import { getDrills } from "@/server/content/drills";
-import { bestDrillScores } from "@/server/db/drill-attempts";
-import { currentWorkshopOf } from "@/server/db/workshops";
+import { showDrillCatalog } from "@/server/drills/show-drill-catalog";
 
 export const dynamic = "force-dynamic";
 
@@ -34,9 +32,7 @@ function DrillList({ label, drills, best }: { label: string; drills: Drill[]; be
 export default async function DrillsPage() {
   const learner = await currentLearner();
   if (!learner) return <NameFirst title="Troubleshooting drills" what="the drills" />;
-  const [drills, best, workshop] = await Promise.all([getDrills(), bestDrillScores(learner.id), currentWorkshopOf(learner.id)]);
-  const race = drills.filter((d) => workshop?.drillIds.includes(d.id));
-  const others = drills.filter((d) => !race.includes(d));
+  const { race, others, best } = await showDrillCatalog(learner.id);
   return (
     <main className="page">
       <h1>Troubleshooting drills</h1>
@@ -53,7 +49,7 @@ export default async function DrillsPage() {
           <DrillList label="Drills" drills={others} best={best} />
         </>
       ) : (
-        <DrillList label="Drills" drills={drills} best={best} />
+        <DrillList label="Drills" drills={others} best={best} />
       )}
     </main>
   );

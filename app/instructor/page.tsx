@@ -4,11 +4,10 @@ import { CreateWorkshopForm } from "@/components/instructor/CreateWorkshopForm";
 import { LocalTime } from "@/components/instructor/LocalTime";
 import { SignOutButton } from "@/components/instructor/SignOutButton";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
-import { instructorForPage } from "@/server/auth/instructor-guard";
+import { instructorForPage, type Workshop } from "@/server/auth/instructor-guard";
 import { getCourse } from "@/server/content/course";
 import { getDrills } from "@/server/content/drills";
-import { listInstructors } from "@/server/db/instructors";
-import { listWorkshopsOf, type Workshop } from "@/server/db/workshops";
+import { showInstructorHome } from "@/server/instructor/show-instructor-home";
 
 export const dynamic = "force-dynamic";
 
@@ -22,8 +21,7 @@ function state(w: Workshop, now: Date): string {
 /** An instructor's own workshops, a form for a new one, and (for the administrator) the instructor accounts. */
 export default async function InstructorDashboard() {
   const instructor = await instructorForPage();
-  const [workshops, course, drills] = await Promise.all([listWorkshopsOf(instructor.id), getCourse(), getDrills()]);
-  const instructors = instructor.role === "admin" ? await listInstructors() : [];
+  const [{ workshops, instructors }, course, drills] = await Promise.all([showInstructorHome(instructor), getCourse(), getDrills()]);
   const now = new Date();
 
   return (

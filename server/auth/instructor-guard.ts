@@ -54,6 +54,11 @@ export async function requireWorkshopOwner(
   return { instructor, workshop };
 }
 
+/** Whether the lab has its administrator yet: the set-up page is for the first run only. */
+export async function isLabSetUp(): Promise<boolean> {
+  return adminExists();
+}
+
 /** For instructor pages: the instructor, or a redirect to set-up (no administrator yet) or to sign-in. */
 export async function instructorForPage(): Promise<InstructorIdentity> {
   const instructor = await currentInstructor();

@@ -46,6 +46,12 @@ export async function latestAttemptOf(learnerId: string, drill: Drill): Promise<
   return { attempt, variant: drillVariant(drill, attempt.seed) };
 }
 
+/** The learner's latest attempt at the drill as the page shows it, or null before their first. */
+export async function latestAttemptView(learnerId: string, drill: Drill): Promise<AttemptView | null> {
+  const attempt = await latestDrillAttempt(learnerId, drill.id);
+  return attempt && attemptView(drill, attempt, drillVariant(drill, attempt.seed));
+}
+
 /** The attempt as the page shows it: the opened hints only, and the reference fix only once the attempt is over. */
 export function attemptView(drill: Drill, attempt: DrillAttempt, variant: DrillVariant): AttemptView {
   return {

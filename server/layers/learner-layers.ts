@@ -2,7 +2,7 @@ import "server-only";
 import { readLayerStack, type LayerStack } from "@/lib/layers/layer-stack";
 import { readLayersCommand } from "@/lib/layers/read-layers";
 import type { SandboxDriver } from "../sandbox/driver";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 
 /** A first read lists every layer (a Debian base alone takes a second); a slow answer means a busy sandbox. */
 const READ_TIMEOUT_MS = 20_000;
@@ -20,8 +20,12 @@ export async function readImageLayers(driver: SandboxDriver, sandboxId: string, 
  * straight to it (as the checks do), since acquiring makes sure of Docker with an exec of its own. Only when that
  * read fails is the sandbox acquired, which starts what is missing, and read again.
  */
-export async function readLearnerLayers(learnerId: string, image: string, knownId?: string): Promise<LayerStack> {
-  const { sandboxes, driver } = getRuntime();
+export async function readLearnerLayers(
+  { sandboxes, driver }: Pick<LabRuntime, "driver" | "sandboxes">,
+  learnerId: string,
+  image: string,
+  knownId?: string,
+): Promise<LayerStack> {
   try {
     const running = await sandboxes.sandboxOf(learnerId);
     if (running) {

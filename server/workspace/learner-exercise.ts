@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { HttpError } from "../auth/request-guard";
 import { getChapter } from "../content/course";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 import { SandboxNotRunningError, type ExerciseFolder } from "./exercise-workspace";
 
 const chapterParams = z.object({ chapterId: z.string().min(1).max(100) });
@@ -21,8 +21,7 @@ export async function chapterFromParams(params: unknown) {
  * browser says. It never starts a sandbox: that is POST …/start's work, with progress the page can show,
  * and a poll from a forgotten tab must not wake a sandbox the idle reaper stopped.
  */
-export async function exerciseFolderFor(learnerId: string, workdir: string): Promise<ExerciseFolder> {
-  const { driver, sandboxes } = getRuntime();
+export async function exerciseFolderFor({ driver, sandboxes }: Pick<LabRuntime, "driver" | "sandboxes">, learnerId: string, workdir: string): Promise<ExerciseFolder> {
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) throw new SandboxNotRunningError("You have no sandbox yet. Open the chapter page (or use the editor's button) to start one.");
   return { driver, sandboxId, workdir };

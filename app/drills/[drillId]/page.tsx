@@ -2,9 +2,8 @@ import { notFound } from "next/navigation";
 import { NameFirst } from "@/components/lab/NameFirst";
 import { DrillWorkspace } from "@/components/drills/DrillWorkspace";
 import { currentLearner } from "@/server/auth/request-guard";
-import { drillVariant, getDrill } from "@/server/content/drills";
-import { latestDrillAttempt } from "@/server/db/drill-attempts";
-import { attemptView } from "@/server/drills/learner-drill";
+import { getDrill } from "@/server/content/drills";
+import { latestAttemptView } from "@/server/drills/learner-drill";
 
 export const dynamic = "force-dynamic";
 
@@ -14,12 +13,11 @@ export default async function DrillPage({ params }: { params: Promise<{ drillId:
   const drill = await getDrill(drillId);
   if (!drill) notFound();
   if (!learner) return <NameFirst title={drill.title} what="this drill" />;
-  const attempt = await latestDrillAttempt(learner.id, drill.id);
   // Only what the page shows crosses to the client: no checks, no fix before the attempt is over.
   return (
     <DrillWorkspace
       drill={{ id: drill.id, title: drill.title, summary: drill.summary, failure: drill.failure, parMinutes: drill.parMinutes, hintCostSeconds: drill.hintCostSeconds }}
-      initialAttempt={attempt && attemptView(drill, attempt, drillVariant(drill, attempt.seed))}
+      initialAttempt={await latestAttemptView(learner.id, drill)}
     />
   );
 }

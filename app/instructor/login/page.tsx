@@ -1,12 +1,11 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/instructor/LoginForm";
-import { currentInstructor } from "@/server/auth/instructor-guard";
-import { adminExists } from "@/server/db/instructors";
+import { currentInstructor, isLabSetUp } from "@/server/auth/instructor-guard";
 
 export const dynamic = "force-dynamic";
 
 export default async function InstructorLoginPage() {
-  if (!(await adminExists())) redirect("/instructor/setup");
+  if (!(await isLabSetUp())) redirect("/instructor/setup");
   if (await currentInstructor()) redirect("/instructor");
   return (
     <main className="page">

@@ -1,12 +1,12 @@
 import { redirect } from "next/navigation";
 import { AccountForm } from "@/components/instructor/AccountForm";
-import { adminExists } from "@/server/db/instructors";
+import { isLabSetUp } from "@/server/auth/instructor-guard";
 
 export const dynamic = "force-dynamic";
 
 /** First run: create the administrator. Once one exists, this page is gone (the route refuses too). */
 export default async function SetupPage() {
-  if (await adminExists()) redirect("/instructor/login");
+  if (await isLabSetUp()) redirect("/instructor/login");
   return (
     <main className="page">
       <h1>Set up layerlab</h1>

@@ -1,11 +1,5 @@
-import { jsonRoute } from "@/server/auth/request-guard";
-import { giveUpDrillAttempt } from "@/server/db/drill-attempts";
-import { attemptFromRequest, attemptView } from "@/server/drills/learner-drill";
+import { giveUpDrillAttempt } from "@/server/drills/give-up-drill-attempt";
+import { withDrillAttempt } from "@/server/http/route-guards";
 
 /** Ends a running attempt with no score; the answer carries the reference fix and why it works. */
-export async function POST(request: Request, { params }: { params: Promise<{ drillId: string }> }) {
-  return jsonRoute(async () => {
-    const { drill, attempt, variant } = await attemptFromRequest(request, params);
-    return Response.json(attemptView(drill, await giveUpDrillAttempt(attempt.id), variant));
-  });
-}
+export const POST = withDrillAttempt(async ({ drill, attempt, variant }) => Response.json(await giveUpDrillAttempt(drill, attempt, variant)));

@@ -1,20 +1,6 @@
-import { jsonRoute, requireLearner } from "@/server/auth/request-guard";
-import { placeExerciseFiles } from "@/server/workspace/exercise-workspace";
-import { drillFromParams, latestAttemptOf } from "@/server/drills/learner-drill";
-import { getRuntime } from "@/server/runtime";
+import { reopenDrill } from "@/server/drills/reopen-drill";
+import { ndjsonLine, ndjsonResponse } from "@/server/http/ndjson";
+import { withLearnerDrill } from "@/server/http/route-guards";
 
-/**
- * The editor's start for a drill: the sandbox is up (starting the attempt started it) and the project's
- * files are put back only where missing. Answers one NDJSON line, as the chapter start does at its end.
- */
-export async function POST(request: Request, { params }: { params: Promise<{ drillId: string }> }) {
-  return jsonRoute(async () => {
-    const learner = await requireLearner(request);
-    const drill = await drillFromParams(await params);
-    const { variant } = await latestAttemptOf(learner.id, drill);
-    const { driver, sandboxes } = getRuntime();
-    const sandbox = await sandboxes.acquire(learner.id);
-    const result = await placeExerciseFiles({ driver, sandboxId: sandbox.sandboxId, workdir: drill.workdir }, variant.files);
-    return new Response(JSON.stringify({ ready: true, ...result }) + "\n", { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
-  });
-}
+/** The editor's start for a drill: the project's files put back where missing. One NDJSON line, as the chapter start ends. */
+export const POST = withLearnerDrill(async ({ lab, learner, drill }) => ndjsonResponse(ndjsonLine({ ready: true, ...(await reopenDrill(lab, learner.id, drill)) })));

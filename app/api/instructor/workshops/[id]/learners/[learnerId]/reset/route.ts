@@ -1,15 +1,8 @@
-import { jsonRoute } from "@/server/auth/request-guard";
+import { withRoomLearner } from "@/server/http/route-guards";
 import { resetLearnerSandbox } from "@/server/workshop/reset-learner-sandbox";
-import { requireRoomLearner } from "@/server/workshop/room-access";
 
-/**
- * Throws the learner's sandbox away and gives them a fresh one (their progress stays). Answers once the new
- * sandbox is ready, so the instructor knows it worked.
- */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string; learnerId: string }> }) {
-  return jsonRoute(async () => {
-    const { instructor, workshop, learnerId } = await requireRoomLearner(request, await params);
-    await resetLearnerSandbox(instructor, workshop.id, learnerId);
-    return Response.json({ reset: true });
-  });
-}
+/** Throws the learner's sandbox away and gives them a fresh one (progress stays); answers once the new one is ready. */
+export const POST = withRoomLearner(async ({ instructor, workshop, learnerId }) => {
+  await resetLearnerSandbox(instructor, workshop.id, learnerId);
+  return Response.json({ reset: true });
+});
