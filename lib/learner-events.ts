@@ -1,18 +1,14 @@
 import { z } from "zod";
 
-/** What the server pushes to a learner's open pages (server-sent events). */
-const checkResult = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.enum(["passed", "failed", "skipped"]),
-  message: z.string(),
-});
+import { checkResultViewSchema, type CheckResultView } from "./check-result-view";
 
-export const stepVerdictViewSchema = z.object({ passed: z.boolean(), checks: z.array(checkResult) });
+/** What the server pushes to a learner's open pages (server-sent events). */
+
+export const stepVerdictViewSchema = z.object({ passed: z.boolean(), checks: z.array(checkResultViewSchema) });
 
 /** A step's verdict as the learner sees it: each check passed, failed (with why) or skipped. */
 export type StepVerdictView = z.infer<typeof stepVerdictViewSchema>;
-export type CheckResultView = z.infer<typeof checkResult>;
+export type { CheckResultView };
 
 /** Who restarted or replaced a learner's sandbox: the learner themselves, or their instructor (by name). */
 export const sandboxActorSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("learner") }), z.object({ kind: z.literal("instructor"), name: z.string() })]);

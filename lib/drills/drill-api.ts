@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkResultViewSchema } from "../check-result-view";
 
 /** What the drill routes take and answer: validated on both sides of the wire. */
 
@@ -34,9 +35,7 @@ export const attemptViewSchema = z.object({
 });
 export type AttemptView = z.infer<typeof attemptViewSchema>;
 
-const checkResultSchema = z.object({ id: z.string(), title: z.string(), status: z.enum(["passed", "failed", "skipped"]), message: z.string() });
-
-export const drillCheckAnswerSchema = z.object({ attempt: attemptViewSchema, passed: z.boolean(), checks: z.array(checkResultSchema) });
+export const drillCheckAnswerSchema = z.object({ attempt: attemptViewSchema, passed: z.boolean(), checks: z.array(checkResultViewSchema) });
 export type DrillCheckAnswer = z.infer<typeof drillCheckAnswerSchema>;
 
 export const leaderboardSchema = z.object({
