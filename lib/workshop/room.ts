@@ -20,6 +20,8 @@ export const roomStepSchema = z.object({
   /** "3", or "2.3" when the workshop spans several chapters: what the instructor says out loud. */
   label: z.string(),
   title: z.string(),
+  /** The step's chapter as the room groups its columns (the chapter's title). */
+  chapterTitle: z.string(),
 });
 
 export const roomProgressSchema = z.object({
@@ -140,13 +142,14 @@ export interface RoomView {
 const stepKey = (chapterId: string, stepId: string) => `${chapterId}/${stepId}`;
 
 /** Step labels for the workshop's chapters in order: "1", "2" … within one chapter, "2.3" across several. */
-export function roomSteps(chapters: { id: string; steps: { id: string; title: string }[] }[]): RoomStep[] {
+export function roomSteps(chapters: { id: string; title?: string; steps: { id: string; title: string }[] }[]): RoomStep[] {
   return chapters.flatMap((chapter, c) =>
     chapter.steps.map((step, s) => ({
       chapterId: chapter.id,
       stepId: step.id,
       label: chapters.length === 1 ? String(s + 1) : `${c + 1}.${s + 1}`,
       title: step.title,
+      chapterTitle: chapter.title ?? chapter.id,
     })),
   );
 }

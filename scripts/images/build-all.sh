@@ -9,6 +9,7 @@
 #   bash scripts/images/build-all.sh --force ...   # rebuild even if up to date
 #   bash scripts/images/build-all.sh --no-push     # build only, leave the registry alone
 #   bash scripts/images/build-all.sh --list        # recipes, images and tags
+#   LAYERLAB_IMAGE_JOBS=1 bash scripts/images/build-all.sh   # one recipe at a time (default: one per core)
 #
 # Environment: LAYERLAB_SUBNET, LAYERLAB_REGISTRY_HOST_PORT (see scripts/lib/common.sh),
 # LAYERLAB_DEBIAN_MIRROR (default: mmdebstrap's, deb.debian.org + security),
@@ -32,7 +33,7 @@ for a in "$@"; do
     --force) force=1 ;;
     --no-push) push=0 ;;
     --list) list=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) ll_die "unknown option $a (see --help)" ;;
     *) [ -f "$IMAGES_DIR/$a/recipe.sh" ] || ll_die "no recipe '$a' (have: ${ALL_RECIPES[*]})"; selected+=("$a") ;;
   esac
@@ -276,24 +277,43 @@ if [ "$push" = 1 ]; then
   selected=(registry "${rest[@]}")
 fi
 
-built_any=0
-for name in "${selected[@]}"; do
+# Recipes build in parallel, JOBS at a time (default: one per core; mmdebstrap is mostly unpacking and
+# qemu, one core each). The registry's recipe goes first and alone: the lab registry runs from its image.
+# Pushing follows each build in the recipes' order, one at a time.
+JOBS="${LAYERLAB_IMAGE_JOBS:-$(nproc)}"
+
+# Whether any architecture of the loaded recipe is out of date (its recipe changed, or never built).
+out_of_date() {
+  local arch
+  [ "$force" = 1 ] && return 0
+  for arch in $ARCHES; do [ "$(built_field "$(arch_ref "$arch")" recipe)" = "$hash" ] || return 0; done
+  return 1
+}
+
+# Builds what is out of date of recipe $1 (each architecture, then its manifest list).
+build_recipe() {
+  name="$1"
   load_recipe "$name"
   hash="$(recipe_hash "$name")"
   multi=0; [ "$(echo "$ARCHES" | wc -w)" -gt 1 ] && multi=1
+  local arch ref
   for arch in $ARCHES; do
     ref="$(arch_ref "$arch")"
     if [ "$force" = 0 ] && [ "$(built_field "$ref" recipe)" = "$hash" ]; then
       continue
     fi
-    if [ "$built_any" = 0 ]; then
-      ll_check_disk /var/lib/containers 5
-      ll_check_disk "$LL_SCRATCH" 5
-      built_any=1
-    fi
     build_arch "$arch" "$ref" "$hash"
   done
   [ "$multi" = 1 ] && ensure_manifest
+  return 0
+}
+
+# Pushes recipe $1's tags (and starts the lab registry for the registry's recipe).
+publish_recipe() {
+  name="$1"
+  load_recipe "$name"
+  hash="$(recipe_hash "$name")"
+  multi=0; [ "$(echo "$ARCHES" | wc -w)" -gt 1 ] && multi=1
   ver="$(built_field "$(arch_ref "${ARCHES%% *}")" version)"
   if [ "$push" = 1 ]; then
     [ "$name" = registry ] && ensure_lab_registry
@@ -301,6 +321,48 @@ for name in "${selected[@]}"; do
     [ "${#PUSH[@]}" -gt 0 ] && push_tags "$hash:$(for a in $ARCHES; do podman image inspect "$(arch_ref "$a")" --format '{{.Id}}'; done | cut -c1-12 | tr '\n' ,)" "$ver"
   fi
   ll_log "$name: ok ($IMAGE${ver:+ $ver})"
+}
+
+built_any=0 stale=()
+for name in "${selected[@]}"; do
+  load_recipe "$name"
+  hash="$(recipe_hash "$name")"
+  multi=0; [ "$(echo "$ARCHES" | wc -w)" -gt 1 ] && multi=1
+  out_of_date && stale+=("$name")
+done
+if [ "${#stale[@]}" -gt 0 ]; then
+  ll_check_disk /var/lib/containers 5
+  ll_check_disk "$LL_SCRATCH" 5
+  built_any=1
+  ll_log "to build: ${stale[*]} ($JOBS at a time)"
+fi
+is_stale() { local s; for s in "${stale[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+parallel=()
+for name in "${selected[@]}"; do
+  if [ "$name" = registry ] || [ "$JOBS" -le 1 ]; then
+    is_stale "$name" && build_recipe "$name"
+    publish_recipe "$name"
+  elif is_stale "$name"; then
+    parallel+=("$name")
+  fi
+done
+
+if [ "${#parallel[@]}" -gt 0 ]; then
+  declare -A job_of=()
+  failed=()
+  for name in "${parallel[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+    # 8>&-: the lock is this script's; a build's podman processes must not hold it.
+    ( build_recipe "$name" ) 8>&- &
+    job_of[$!]="$name"
+  done
+  for pid in "${!job_of[@]}"; do wait "$pid" || failed+=("${job_of[$pid]}"); done
+  [ "${#failed[@]}" -eq 0 ] || ll_die "building ${failed[*]} failed (see above)"
+fi
+# Pushing in the recipes' order, once every build is done (recipes built earlier are checked against the registry too).
+for name in "${selected[@]}"; do
+  if [ "$name" != registry ] && [ "$JOBS" -gt 1 ]; then publish_recipe "$name"; fi
 done
 rm -rf "${LL_SCRATCH:?}"/*.tar 2>/dev/null || true
 # Images a rebuild left without a name; one that a sandbox still runs from stays (prune skips images in use).
