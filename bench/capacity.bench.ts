@@ -208,6 +208,8 @@ async function main(): Promise<void> {
       LAYERLAB_SANDBOX_DISK_MB: String(DISK_MB),
       LAYERLAB_MEMORY_OVERCOMMIT: "6",
       LAYERLAB_CPU_OVERCOMMIT: "30",
+      // 5 % of this 250 GB disk (12 GB) kept free instead of 10 %: room for a class of 20 on a disk others share.
+      LAYERLAB_DISK_RESERVE_PCT: "5",
     },
   });
   const abort = new AbortController();
@@ -250,7 +252,7 @@ async function main(): Promise<void> {
     };
     bench.finish(figures, {
       rounds:
-        `For each N in ${NS.join(", ")}: a workshop of N seats (the lab warms the seats' sandboxes, pool size 0, ${DISK_MB} MB disks, memory overcommit 6, CPU overcommit 30), ` +
+        `For each N in ${NS.join(", ")}: a workshop of N seats (the lab warms the seats' sandboxes, pool size 0, ${DISK_MB} MB disks, memory overcommit 6, CPU overcommit 30, 5 % disk reserve), ` +
         `N learners join through /api/join, start chapter 01 (anatomy) with step 1 in focus, open a terminal WebSocket and cd into the exercise. All N then type \`${BUILD}\` at once ` +
         "(the first build in a fresh sandbox: the base image comes from wherever a fresh sandbox finds it), then, all back at a prompt, the same build again (cached). " +
         "Build time: Enter sent → the shell's next prompt mark (OSC 133 A) in the terminal stream. Verdict: that prompt → the step's verdict event on the learner's own /api/events stream (what their page shows); " +

@@ -180,11 +180,17 @@ export async function startChapter(base: string, learner: BenchLearner, chapterI
 const PROMPT = /133;A/;
 const DONE = /133;D;?(\d*)/;
 
-/** Opens the learner's terminal and waits for its first prompt; returns when it came (Date.now()). */
+/** The prompt on the screen the terminal opens with (a shell started earlier: its screen is restored, without marks). */
+const SHOWN_PROMPT = /learner@layerlab[\s\S]{0,80}?\$/;
+
+/**
+ * Opens the learner's terminal and waits until it shows a prompt: the first prompt's mark, or a prompt on the screen
+ * the terminal opens with (the shell came up before the page connected). Returns when it came (Date.now()).
+ */
 export async function openTerminal(server: Pick<LabServer, "base" | "port">, learner: BenchLearner, timeoutMs = 120_000): Promise<number> {
   learner.terminal = await TerminalTestClient.connect({ url: `ws://localhost:${server.port}/ws/terminal`, origin: server.base, cookie: learner.cookie, cols: 120, rows: 30 });
   await learner.terminal.waitForMessage("ready", timeoutMs);
-  await learner.terminal.waitForText(PROMPT, timeoutMs);
+  await learner.terminal.waitForText(new RegExp(`${PROMPT.source}|${SHOWN_PROMPT.source}`), timeoutMs);
   return Date.now();
 }
 
