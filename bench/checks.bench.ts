@@ -5,7 +5,7 @@
  *    then its checks run as the lab runs them after a prompt, per-step p50/p95, beside the floor (the same checks'
  *    commands timed inside the sandbox) and a `podman exec` per command (the lab before issue 12).
  *    RUNS_PER_STEP (default 10), BUILD_RUNS (default 3), STEP_BUDGET_MS (default 15000: a slow step stops there once it
- *    has 3 runs), CHAPTERS=a,b to pick chapters.
+ *    has 3 runs), STEPS_BUDGET_S (default 900: no chapter is started after it), CHAPTERS=a,b to pick chapters.
  * 2. The whole way through the browser on one step (CHECKS_BROWSER=0 skips it; CHECKS_STEPS=0 skips part 1):
  *    from the moment the shell's return to a prompt (OSC 133 A) reaches the page, to the moment the check list on
  *    the page shows the new verdict.
@@ -160,7 +160,8 @@ const STEP_METHOD =
   "floor_ms: after each timed run, the same checks run again with every engine question asked as the docker command the CLI would run, each command timed inside the sandbox " +
   "(bash $EPOCHREALTIME around it, no podman exec, no channel) and summed: what the step's commands cost the sandbox itself. floor_ratio_p50 = verdict p50 / floor p50 per step; " +
   "the top-level floor_ratio_p50 is the median over steps. all_steps_p95_ms: the worst per-step verdict p95 over steps whose checks do not build (no build-succeeds/build-cache). " +
-  "podman_exec_per_command_p50_ms: the same checks with a podman exec per command (as the lab did before issue 12), 3 runs, non-building steps.";
+  "podman_exec_per_command_p50_ms: the same checks with a podman exec per command (as the lab did before issue 12), 2 runs, non-building steps. " +
+  "No chapter is started after STEPS_BUDGET_S (default 900 s); those not reached are listed in chapters_skipped.";
 
 function stepFigures(steps: StepFigures[], skipped: string[], wallS: number) {
   const nonBuilding = steps.filter((s) => !s.builds);
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
         runs: Number(process.env.RUNS_PER_STEP ?? 10),
         buildRuns: Number(process.env.BUILD_RUNS ?? 3),
         stepBudgetMs: Number(process.env.STEP_BUDGET_MS ?? 15_000),
+        budgetS: Number(process.env.STEPS_BUDGET_S ?? 900),
         chapters: process.env.CHAPTERS?.split(","),
         log: (line) => console.log(line),
       })
