@@ -75,7 +75,8 @@ export interface SandboxDriver {
   recreate?(id: string, opts: { labels: Record<string, string>; limits: SandboxLimits }): Promise<SandboxInfo>;
   /**
    * Removes what sandboxes that no longer exist left behind (their disks): after a crash between
-   * making a disk and the container, or a container removed by hand. Returns the ids cleaned up.
+   * making a disk and the container, or a container removed by hand. The disks of `keep` stay (learners'
+   * sandboxes whose container is made again when they come back). Returns the ids cleaned up.
    */
-  prune(): Promise<string[]>;
+  prune(keep?: readonly string[]): Promise<string[]>;
 }

@@ -388,9 +388,9 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
 
     destroy,
 
-    async prune() {
+    async prune(keep = []) {
       const names = await runHostCommandOk(podman, ["ps", "--all", "--format", "{{.Names}}"]);
-      const containers = new Set(names.stdout.toString("utf8").split("\n"));
+      const containers = new Set([...names.stdout.toString("utf8").split("\n"), ...keep]);
       const cleaned: string[] = [];
       for (const id of await diskIds(opts.diskDir)) {
         if (containers.has(id)) continue;

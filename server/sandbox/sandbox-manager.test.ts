@@ -278,7 +278,7 @@ describe("SandboxManager", () => {
     expect((await store.get("ann"))!.lastActiveAt.getTime()).toBe(clock.now);
   });
 
-  it("after a restart finds the learner's sandbox again, adopts the pool and drops what is gone", async () => {
+  it("after a restart finds the learner's sandbox again, adopts the pool, and replaces what is gone when its learner comes back", async () => {
     const first = setup({ poolSize: 1 });
     await first.manager.start();
     const { sandboxId } = await first.manager.acquire("ann");
@@ -291,10 +291,32 @@ describe("SandboxManager", () => {
 
     const second = setup({ poolSize: 1 }, first);
     await second.manager.start();
-    expect(second.manager.status()).toMatchObject({ poolReady: 1, learners: 1 });
+    expect(second.manager.status()).toMatchObject({ poolReady: 1, learners: 2 });
     expect((await second.manager.acquire("ann")).sandboxId).toBe(sandboxId);
-    expect(await first.store.get("bob")).toBeUndefined();
     expect(first.driver.created).toBe(created);
+    // Bob's container and disk are gone: his return gets the pool's sandbox.
+    expect((await second.manager.acquire("bob")).sandboxId).not.toBe(bob.sandboxId);
+  });
+
+  it("keeps the home of a sandbox that expired with its container removed: the container is made on the disk first; disk gone, nothing to keep", async () => {
+    const kept: string[] = [];
+    const homes = { keep: async (learnerId: string, sandboxId: string) => void kept.push(`${learnerId} ${sandboxId}`), pending: async () => null, restore: async () => {}, restoreFailed: async () => {}, discard: async () => {}, sweep: async () => {} };
+    const first = setup({ homes });
+    await first.manager.start();
+    const ann = await first.manager.acquire("ann");
+    const bob = await first.manager.acquire("bob");
+    await first.manager.shutdown();
+    first.driver.sandboxes.delete(ann.sandboxId);
+    first.driver.sandboxes.delete(bob.sandboxId);
+    first.driver.disks.delete(bob.sandboxId);
+    const second = setup({ homes }, first);
+    await second.manager.start();
+    first.clock.now += 481 * MIN;
+    await second.manager.reap();
+    expect(first.driver.calls).toContain(`recreate ${ann.sandboxId}`);
+    expect(kept).toEqual([`ann ${ann.sandboxId}`]);
+    // Both forgotten: their next visit starts fresh (Ann's with her kept home).
+    expect(second.manager.status().learners).toBe(0);
   });
 
   it("makes a new sandbox when the learner's container and its disk vanished behind its back", async () => {
@@ -330,16 +352,20 @@ describe("SandboxManager", () => {
     const bob = await first.manager.acquire("bob");
     await first.manager.shutdown();
     first.driver.sandboxes.delete(sandboxId);
-    // Bob's disk went too: beyond repair, forgotten (his next visit gets a new sandbox).
     first.driver.sandboxes.delete(bob.sandboxId);
     first.driver.disks.delete(bob.sandboxId);
 
     const second = setup({ onRecovered: (r) => recoveries.push(r) }, first);
     await second.manager.start();
+    // Nothing is made at start: the learner's return makes the container.
+    expect(first.driver.calls).not.toContain(`recreate ${sandboxId}`);
+    expect(first.driver.disks.has(sandboxId)).toBe(true);
+    expect((await second.manager.acquire("ann")).sandboxId).toBe(sandboxId);
     expect(first.driver.calls).toContain(`recreate ${sandboxId}`);
     expect(recoveries).toEqual([{ learnerId: "ann", sandboxId, fault: "removed", action: "recreated", ms: 0 }]);
-    expect((await second.manager.acquire("ann")).sandboxId).toBe(sandboxId);
-    expect(await first.store.get("bob")).toBeUndefined();
+    // Bob's disk went too: his return gets a new sandbox, and hears why.
+    expect((await second.manager.acquire("bob")).sandboxId).not.toBe(bob.sandboxId);
+    expect(recoveries.at(-1)).toMatchObject({ learnerId: "bob", fault: "gone", action: "replaced" });
   });
 
   it("starts a sandbox killed behind its back again, the same one, and says so", async () => {

@@ -358,19 +358,15 @@ export class SandboxManager {
     const [sandboxes, assignments] = await Promise.all([this.driver.list(), this.store.list()]);
     const plan = planReconcile(sandboxes, assignments, this.opts.poolSize, this.now(), this.opts);
     const byId = new Map(sandboxes.map((s) => [s.id, s]));
-    // Containers removed while the lab was down, disks still there: a new container on each disk, before prune() below
-    // would take the disk for a leftover. Its lifetime counts from the assignment, so an old one expires (home kept).
-    const recreated: string[] = [];
-    for (const a of assignments.filter((a) => !byId.has(a.sandboxId) && plan.forget.includes(a.learnerId))) {
-      const info = await this.driver.recreate?.(a.sandboxId, { labels: this.opts.labels ?? {}, limits: this.opts.limits }).catch((error) => {
-        this.log(`no new container on the disk of ${a.sandboxId} of ${a.learnerId}`, error instanceof Error ? error.message : error);
-        return undefined;
-      });
-      if (!info) continue;
+    // Containers removed while the lab was down: the learners keep their sandboxes, stopped, and prune() below spares
+    // their disks. The learner's return (revive) makes a new container on the disk, or a new sandbox if the disk is
+    // gone too. None is made here: after a mass removal that would hold the lab's start for minutes. The lifetime
+    // counts from the assignment, so an old one still expires (its home kept).
+    const containerless = this.driver.recreate ? assignments.filter((a) => !byId.has(a.sandboxId) && plan.forget.includes(a.learnerId)) : [];
+    for (const a of containerless) {
       plan.forget.splice(plan.forget.indexOf(a.learnerId), 1);
       plan.keep.push(a);
-      byId.set(a.sandboxId, { ...info, createdAt: a.assignedAt });
-      recreated.push(a.learnerId);
+      byId.set(a.sandboxId, { id: a.sandboxId, createdAt: a.assignedAt, running: false, labels: {} });
     }
     for (const learnerId of plan.forget) await this.store.delete(learnerId);
     for (const a of plan.keep) {
@@ -391,8 +387,7 @@ export class SandboxManager {
       await this.opts.homes?.keep(a.learnerId, a.sandboxId).catch((error) => this.log(`keeping the home of ${a.learnerId} (expired ${a.sandboxId}) failed`, error));
     }
     for (const id of plan.destroy) await this.driver.destroy(id).catch((error) => this.log(`destroying ${id} failed`, error));
-    await this.driver.prune().catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
-    for (const learnerId of recreated) this.reportRecovery({ learnerId, sandboxId: this.assigned.get(learnerId)!.sandboxId, fault: "removed", action: "recreated", ms: 0 });
+    await this.driver.prune(containerless.map((a) => a.sandboxId)).catch((error) => this.log("cleaning up leftovers of removed sandboxes failed", error));
     for (const learnerId of this.assigned.keys()) this.places.set(learnerId, (await this.opts.admission?.workshopOf(learnerId)) ?? null);
     // Knows its capacity before the pool fills (pump refills).
     await this.pump();
@@ -926,7 +921,9 @@ export class SandboxManager {
     const stored = await this.store.get(learnerId);
     if (!stored) return undefined;
     const info = (await this.driver.list()).find((s) => s.id === stored.sandboxId);
-    if (!info) {
+    // No container: with a driver that can make one on the surviving disk, the assignment stays (stopped), and
+    // revive() makes the container or, the disk gone too, drops it; as start() does.
+    if (!info && !this.driver.recreate) {
       await this.store.delete(learnerId);
       return undefined;
     }
@@ -935,8 +932,8 @@ export class SandboxManager {
       assignedAt: stored.assignedAt.getTime(),
       lastActiveAt: stored.lastActiveAt.getTime(),
       storedActiveAt: stored.lastActiveAt.getTime(),
-      createdAt: info.createdAt.getTime(),
-      running: info.running,
+      createdAt: (info?.createdAt ?? stored.assignedAt).getTime(),
+      running: info?.running ?? false,
     };
     this.assigned.set(learnerId, a);
     // Assigned by another replica or before start(): it holds a place all the same.
@@ -951,7 +948,21 @@ export class SandboxManager {
   private async dropLocked(learnerId: string, keepPlace = false, home?: "keep" | "discard"): Promise<void> {
     const a = await this.assignment(learnerId);
     // Before anything is forgotten: when keeping fails, the sandbox stays assigned (stopped) and the next reap tries again.
-    if (home === "keep" && a && this.opts.homes) await this.opts.homes.keep(learnerId, a.sandboxId);
+    if (home === "keep" && a && this.opts.homes) {
+      // A home is archived through its container: one removed while the lab was down is made again on the disk first
+      // (with the disk gone too there is nothing to keep).
+      let there = true;
+      if (this.driver.recreate && !(await this.driver.list()).some((s) => s.id === a.sandboxId)) {
+        there = await this.driver.recreate(a.sandboxId, { labels: this.opts.labels ?? {}, limits: this.opts.limits }).then(
+          () => true,
+          (error) => {
+            if (error instanceof SandboxUnavailableError) return false;
+            throw error;
+          },
+        );
+      }
+      if (there) await this.opts.homes.keep(learnerId, a.sandboxId);
+    }
     if (home === "discard") await this.opts.homes?.discard(learnerId);
     this.assigned.delete(learnerId);
     try {

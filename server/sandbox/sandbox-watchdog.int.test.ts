@@ -84,16 +84,13 @@ async function work(): Promise<string> {
 }
 
 let imageLine = "";
-let database: Awaited<ReturnType<typeof useTestDatabase>> | undefined;
-/** A container made only to hold the disk's old host id range (the collision case). */
-const BLOCKER = `layerlab-blocker-${process.pid}`;
+const store = createMemorySandboxStore();
 
-beforeAll(async () => {
-  await requireSandboxImage();
-  database = await useTestDatabase("sqlite");
-  manager = new SandboxManager({
+/** The lab's sandbox manager; a second one on the same store is the lab started again. */
+function labManager(): SandboxManager {
+  return new SandboxManager({
     driver,
-    store: createMemorySandboxStore(),
+    store,
     limits: LIMITS,
     poolSize: 0,
     idleTimeoutMs: 60 * 60_000,
@@ -103,6 +100,15 @@ beforeAll(async () => {
       noticeWhenAttached((learnerId, line) => hub.notice(learnerId, line), r.learnerId, recoveryMessage(r.fault, r.action, LIMITS));
     },
   });
+}
+let database: Awaited<ReturnType<typeof useTestDatabase>> | undefined;
+/** A container made only to hold the disk's old host id range (the collision case). */
+const BLOCKER = `layerlab-blocker-${process.pid}`;
+
+beforeAll(async () => {
+  await requireSandboxImage();
+  database = await useTestDatabase("sqlite");
+  manager = labManager();
   await manager.start();
   hub = new TerminalHub({
     driver,
@@ -242,11 +248,12 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     const setuid = await driver.exec(sandbox, ["sh", "-c", "cp /bin/true ~/suid-true && chmod 4755 ~/suid-true && stat -c %a ~/suid-true"], { user: "learner" });
     expect(setuid.stdout).toBe("4755\n");
     expect((await runHostCommand("podman", ["rm", "--force", "--time", "0", sandbox])).exitCode).toBe(0);
-    // Another container now holds part of the old range (podman's --userns=auto hands freed ranges out again).
-    const [, host] = old.UidMap[0].split(":");
-    const blocker = await runHostCommand("podman", ["create", "--name", BLOCKER, "--uidmap", `0:${Number(host) + 1000}:1`, "--gidmap", `0:${Number(host) + 1000}:1`, testConfig.LAYERLAB_SANDBOX_IMAGE, "true"]);
+    // Another container now holds the old range, as the next sandbox made would (podman's --userns=auto hands the
+    // lowest free range out again). The whole range: a blocker holding part of it would leave holes, and podman 4.3
+    // fills holes with a split mapping whose overlay mount fails (permission denied) for every container made after.
+    const blocker = await runHostCommand("podman", ["create", "--name", BLOCKER, ...old.UidMap.flatMap((m) => ["--uidmap", m]), ...old.GidMap.flatMap((m) => ["--gidmap", m]), testConfig.LAYERLAB_SANDBOX_IMAGE, "true"]);
     expect(blocker.exitCode, blocker.stderr).toBe(0);
-    const back = await manager.acquire(LEARNER);
+    const back = await manager.acquire(LEARNER).finally(() => runHostCommand("podman", ["rm", "--force", BLOCKER]));
     expect(back.sandboxId).toBe(sandbox);
     expect(recoveries.at(-1)).toMatchObject({ fault: "removed", action: "recreated" });
     const now = JSON.parse(readFileSync(disk.idMappings, "utf8")) as IdMappings;
@@ -256,7 +263,18 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     const owners = await asLearner(driver, sandbox, "stat -c '%U %a' ~/docker-node-hello/notes.txt ~/suid-true && docker run --rm mine:1 cat /mine.txt", 120_000);
     expect(owners.stdout).toBe("learner 644\nlearner 4755\nmine\n");
     expect(await work()).toBe(`my notes\n${imageLine}`);
-    await runHostCommand("podman", ["rm", "--force", BLOCKER]);
+  }, 400_000);
+
+  it("a container removed while the lab was down: the lab's start spares its disk, the learner's return makes the container", async () => {
+    recoveries.length = 0;
+    await manager.shutdown();
+    expect((await runHostCommand("podman", ["rm", "--force", "--time", "0", sandbox])).exitCode).toBe(0);
+    manager = labManager();
+    await manager.start();
+    expect(existsSync(sandboxDisk(TEST_DISK_DIR, sandbox).image)).toBe(true);
+    expect((await manager.acquire(LEARNER)).sandboxId).toBe(sandbox);
+    expect(recoveries).toEqual([expect.objectContaining({ learnerId: LEARNER, sandboxId: sandbox, fault: "removed", action: "recreated" })]);
+    expect(await work()).toBe(`my notes\n${imageLine}`);
   }, 400_000);
 
   it("when container and disk are both gone, gives a new sandbox with the exercise files of the learner's chapters, and says so", async () => {
