@@ -5,7 +5,8 @@ import { judgeImageSecret, parseSecretScan, type ImageSecretSpec } from "./image
 
 // Recorded in a real sandbox with the check's own scan. The leaky image t:1 was built from busybox with
 // ARG API_TOKEN used by every RUN, COPY token.txt /tmp/token.txt then RUN rm, a secret mount (clean),
-// a heredoc, COPY --chmod token.txt /linked.sh and COPY --chown token.txt /owned.txt.
+// a heredoc, COPY --chmod token.txt /linked.sh and COPY --chown token.txt /owned.txt. t:3 is busybox with
+// ARG API_TOKEN and RUN echo hi, built with --provenance=mode=max.
 const value = "lab-token-7f3a9c2e41";
 const spec = (fields: Record<string, unknown> = {}) =>
   checkSpecSchema.parse({ id: "c", title: "t", kind: "secret-absent", image: "t:1", value, what: "the API token", ...fields }) as ImageSecretSpec;
@@ -34,6 +35,17 @@ describe("secret-absent on a real image's layers and config", () => {
     expect(result.message).not.toContain(value);
   });
 
+  it("reads the image's attestations too: max provenance records the build arguments", () => {
+    const provenance = { inspect: recorded("secret-provenance-inspect"), scan: recorded("secret-provenance-scan") };
+    const result = judgeImageSecret(spec({ image: "t:3" }), provenance);
+    expect(result.message).toMatch(/It is also in 1 more place: the build's attestation \(its provenance, pushed with the image\) records it/);
+    // Without the history's record, the attestation alone still fails the check.
+    const stdout = provenance.scan.stdout.replace(/\n\{"path":\["history"[^\n]*/g, "");
+    expect(judgeImageSecret(spec({ image: "t:3" }), { ...provenance, scan: { ...provenance.scan, stdout } }).message).toMatch(
+      /^The API token is in the image t:3, where anyone who pulls the image can read it\. The build's attestation/,
+    );
+  });
+
   it("passes an image that holds it nowhere", () => {
     const clean = { inspect: recorded("secret-clean-inspect"), scan: recorded("secret-clean-scan") };
     expect(judgeImageSecret(spec({ image: "busybox" }), clean)).toMatchObject({
@@ -46,5 +58,7 @@ describe("secret-absent on a real image's layers and config", () => {
     expect(judgeImageSecret(spec(), { inspect: recorded("image-inspect-missing"), tags: [] }).passed).toBe(false);
     const stdout = leaky.scan.stdout.replace(/(### layer \S+) clean/, "$1 missing");
     expect(judgeImageSecret(spec(), { ...leaky, scan: { ...leaky.scan, stdout } }).message).toMatch(/^The lab could not read layer 1 .* its blob is not in your image store\.$/);
+    const zstd = leaky.scan.stdout.replace(/(### layer \S+) clean/, "$1 zstd");
+    expect(judgeImageSecret(spec(), { ...leaky, scan: { ...leaky.scan, stdout: zstd } }).message).toMatch(/^The lab could not read layer 1 .* it is compressed with zstd/);
   });
 });

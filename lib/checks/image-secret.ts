@@ -32,7 +32,8 @@ export const SECRET_MARK = "### ";
 /**
  * The scan's output: the manifest and config lines (as for layer-files), then `### config` followed by
  * one JSON `{path, text}` a line for each string of the config holding the value, then for each layer
- * `### layer DIGEST clean|found|missing`, a found layer followed by the paths of its files that hold it.
+ * `### layer DIGEST clean|found|missing|zstd`, a found layer followed by the paths of its files that hold
+ * it, then the same for each layer of the image's attestations (`### attestation DIGEST …`).
  */
 export interface SecretScan {
   layers: ImageLayer[];
@@ -41,6 +42,10 @@ export interface SecretScan {
   found: Map<string, string[] | null>;
   /** Layers whose data held the value outside any file's content (a name, a link target). */
   foundOutsideFiles: Set<string>;
+  /** Layers compressed with zstd, which the scan cannot read. */
+  zstd: Set<string>;
+  /** Layers of the image's attestations (provenance) that hold the value. */
+  attestationsHolding: number;
 }
 
 const configHit = z.object({ path: z.array(z.union([z.string(), z.number()])), text: z.string() });
@@ -49,20 +54,24 @@ export function parseSecretScan(stdout: string): SecretScan | null {
   const lines = stdout.split("\n");
   const layers = parseImageLayers(lines.slice(0, 2).join("\n"));
   if (!layers) return null;
-  const scan: SecretScan = { layers, config: [], found: new Map(), foundOutsideFiles: new Set() };
-  let section: "config" | { digest: string } | null = null;
+  const scan: SecretScan = { layers, config: [], found: new Map(), foundOutsideFiles: new Set(), zstd: new Set(), attestationsHolding: 0 };
+  let section: "config" | "attestation" | { digest: string } | null = null;
   for (const line of lines.slice(2)) {
     if (line.startsWith(SECRET_MARK)) {
       const [what, digest, state] = line.slice(SECRET_MARK.length).trim().split(/\s+/);
       if (what === "config") section = "config";
-      else if (what === "layer" && digest) {
+      else if (what === "attestation") {
+        section = "attestation";
+        if (state === "found") scan.attestationsHolding++;
+      } else if (what === "layer" && digest) {
+        if (state === "zstd") scan.zstd.add(digest);
         section = { digest };
-        scan.found.set(digest, state === "missing" ? null : []);
+        scan.found.set(digest, state === "missing" || state === "zstd" ? null : []);
         if (state === "found") scan.foundOutsideFiles.add(digest);
       }
       continue;
     }
-    if (!line.trim() || !section) continue;
+    if (!line.trim() || !section || section === "attestation") continue;
     if (section === "config") {
       try {
         const hit = configHit.safeParse(JSON.parse(line));
@@ -91,7 +100,10 @@ export function judgeImageSecret(spec: ImageSecretSpec, evidence: ImageSecretEvi
   const hide = (text: string) => text.replaceAll(spec.value, "•••");
 
   const unread = scan.layers.find((l) => scan.found.get(l.digest) === null || !scan.found.has(l.digest));
-  if (unread) return fail(`The lab could not read ${describe(unread)} of ${name}: its blob is not in your image store.`);
+  if (unread) {
+    const why = scan.zstd.has(unread.digest) ? "it is compressed with zstd, which the lab cannot search; build it with the default (gzip)" : "its blob is not in your image store";
+    return fail(`The lab could not read ${describe(unread)} of ${name}: ${why}.`);
+  }
 
   const places: string[] = [];
   for (const layer of scan.layers) {
@@ -100,9 +112,11 @@ export function judgeImageSecret(spec: ImageSecretSpec, evidence: ImageSecretEvi
     else if (scan.foundOutsideFiles.has(layer.digest)) places.push(`${describe(layer)} holds it (in a file's name or link)`);
   }
   for (const hit of scan.config) places.push(configPlace(hit, hide));
+  if (scan.attestationsHolding) places.push("the build's attestation (its provenance, pushed with the image) records it, as it records build arguments");
   const details = [
     ...scan.layers.map((l) => `${String(l.number).padStart(2)}  ${(scan.found.get(l.digest) ?? []).length || scan.foundOutsideFiles.has(l.digest) ? "HOLDS IT" : "clean   "}  ${l.createdBy.replace(/\s+/g, " ").slice(0, 90)}`),
     ...scan.config.map((h) => `config ${h.path.join(".")}: ${hide(h.text).replace(/\s+/g, " ").slice(0, 120)}`),
+    ...(scan.attestationsHolding ? [`attestation: ${scan.attestationsHolding} layer(s) hold it`] : []),
   ].join("\n");
 
   if (places.length) {

@@ -13,8 +13,13 @@ const SCAN = `
 set -eu
 blob() { cat "${CONTENT_STORE}/\${1#sha256:}"; }
 top=$(blob "$1")
+attestations=""
 if jq -e 'has("manifests")' >/dev/null <<<"$top"; then
-  top=$(blob "$(jq -r --arg a "$2" '[.manifests[] | select(.platform.architecture == $a)][0].digest' <<<"$top")")
+  index=$top
+  manifest=$(jq -r --arg a "$2" '[.manifests[] | select(.platform.architecture == $a)][0].digest' <<<"$index")
+  top=$(blob "$manifest")
+  # The build's attestations (provenance) travel with the image in its index, and can record build arguments.
+  attestations=$(jq -r --arg m "$manifest" '.manifests[] | select(.annotations["vnd.docker.reference.digest"] == $m) | .digest' <<<"$index")
 fi
 config=$(blob "$(jq -r .config.digest <<<"$top")")
 jq -c . <<<"$top"
@@ -22,15 +27,22 @@ jq -c . <<<"$config"
 echo "${SECRET_MARK}config"
 jq -c --arg v "$3" 'paths(type == "string") as $p | getpath($p) as $t | select($t | contains($v)) | {path: $p, text: $t}' <<<"$config"
 export SECRET="$3"
-for d in $(jq -r '.layers[].digest' <<<"$top"); do
-  f="${CONTENT_STORE}/\${d#sha256:}"
-  if [ ! -r "$f" ]; then echo "${SECRET_MARK}layer $d missing"; continue; fi
+scan() {
+  f="${CONTENT_STORE}/\${2#sha256:}"
+  if [ ! -r "$f" ]; then echo "${SECRET_MARK}$1 $2 missing"; return; fi
+  # gzip -f passes an uncompressed layer through; a zstd one it cannot read, so it is named, not called clean.
+  if [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' \n')" = 28b52ffd ]; then echo "${SECRET_MARK}$1 $2 zstd"; return; fi
   if gzip -dcf <"$f" | grep -aqF -- "$SECRET"; then
-    echo "${SECRET_MARK}layer $d found"
-    tar -xf "$f" --to-command='[ "$(grep -acF -- "$SECRET")" -gt 0 ] && echo "$TAR_FILENAME"; true'
+    echo "${SECRET_MARK}$1 $2 found"
+    tar -xf "$f" --to-command='[ "$(grep -acF -- "$SECRET")" -gt 0 ] && echo "$TAR_FILENAME"; true' 2>/dev/null || true
   else
-    echo "${SECRET_MARK}layer $d clean"
+    echo "${SECRET_MARK}$1 $2 clean"
   fi
+}
+for d in $(jq -r '.layers[].digest' <<<"$top"); do scan layer "$d"; done
+for a in $attestations; do
+  [ -r "${CONTENT_STORE}/\${a#sha256:}" ] || continue
+  for d in $(blob "$a" | jq -r '.layers[].digest'); do scan attestation "$d"; done
 done
 `;
 
