@@ -9,6 +9,19 @@ import { createTerminalGateway, type TerminalGateway } from "./terminal-gateway"
 import { TerminalHub, type PromptEvent } from "./terminal-hub";
 import { TerminalTestClient, type TestClientOptions } from "./terminal-client.test-support";
 
+/** Every byte a learner's terminal shows, as a read-only viewer gets it: the snapshot at each attach, then the output. */
+function watchOutput(hub: TerminalHub, learnerId: string, onData: (chunk: Uint8Array) => void): () => void {
+  return hub.watchWith(learnerId, {
+    watcher: true,
+    start: (info) => {
+      if (info.restore) onData(info.restore);
+      for (const chunk of info.replay) onData(chunk);
+    },
+    output: onData,
+    end: () => {},
+  });
+}
+
 /**
  * The whole server side of the terminal (gateway, hub, session, tmux control mode, flow control) against tmux on
  * this host configured like the sandbox image. The same scenarios run against real sandboxes in
@@ -369,7 +382,7 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     const first = await connect("tabs");
     await ready(first);
     const seen: Buffer[] = [];
-    const stop = hub.watch("tabs", (chunk) => seen.push(Buffer.from(chunk)));
+    const stop = watchOutput(hub, "tabs", (chunk) => seen.push(Buffer.from(chunk)));
     const tabs = [first];
     for (let i = 0; i < 7; i++) {
       tabs.push(await connect("tabs"));
@@ -394,7 +407,7 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     const client = await connect("ada");
     await ready(client);
     const seen: Buffer[] = [];
-    const stop = hub.watch("ada", (chunk) => seen.push(Buffer.from(chunk)));
+    const stop = watchOutput(hub, "ada", (chunk) => seen.push(Buffer.from(chunk)));
     client.type("echo watched-$((3*3))\r");
     await expect.poll(() => Buffer.concat(seen).toString("utf8")).toContain("watched-9");
     stop();

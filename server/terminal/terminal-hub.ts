@@ -159,25 +159,9 @@ export class TerminalHub {
   }
 
   /**
-   * A read-only view of a learner's terminal (for instructors): `onData` first gets a snapshot of the screen and
-   * scrollback, then the live output, and again a snapshot whenever the learner's shell is attached anew.
-   * It never starts a sandbox. `onData` is called synchronously; a slow consumer must bound its own buffer.
-   */
-  watch(learnerId: string, onData: (chunk: Uint8Array) => void): () => void {
-    return this.watchWith(learnerId, {
-      watcher: true,
-      start: (info: AttachInfo) => {
-        if (info.restore) onData(info.restore);
-        for (const chunk of info.replay) onData(chunk);
-      },
-      output: onData,
-      end: (_reason: DetachReason) => {},
-    });
-  }
-
-  /**
-   * As `watch`, for a viewer that wants to know when a new attachment starts (`start`, with the snapshot) and when
-   * one ends. The viewer never sets the size and never pauses the learner's shell: the session sees no size in
+   * A read-only view of a learner's terminal (for instructors): the viewer gets a snapshot of the screen and
+   * scrollback when an attachment starts (`start`), then the live output, and is told when one ends. It never
+   * starts a sandbox. The viewer never sets the size and never pauses the learner's shell: the session sees no size in
    * its attach request and only the learner's tabs apply flow control.
    */
   watchWith(learnerId: string, viewer: TerminalViewer): () => void {

@@ -119,7 +119,7 @@ export class TerminalSession {
       name: "xterm-256color",
       cols: initialSize.cols,
       rows: initialSize.rows,
-      env: process.env,
+      // No env: node-pty hands podman the lab process's own environment, which is what podman needs to find its storage.
       // Raw bytes: output goes to the browser as binary frames without a decode/encode round trip.
       encoding: null,
     });
