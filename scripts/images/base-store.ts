@@ -18,5 +18,5 @@ if (!root) {
     registry: config.LAYERLAB_REGISTRY,
     log: (line) => console.log(`base-image store: ${line}`),
   });
-  console.log(`base-image store: ${root}/${version} ${seeded ? "seeded" : "up to date"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`base-image store: version ${version} in ${root} ${seeded ? "seeded" : "up to date"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
