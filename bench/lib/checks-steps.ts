@@ -122,6 +122,8 @@ export async function measureSteps(opts: {
     }
 
     async function measureChapter(chapter: Chapter): Promise<void> {
+      // Containers an earlier chapter's solutions left running hold ports the next chapter needs (8080): removed, as a learner would.
+      await lab.exec(["sh", "-c", 'ids=$(docker container ls -aq); [ -z "$ids" ] || docker container rm -f $ids >/dev/null'], { timeoutMs: 120_000 });
       await placeExerciseFiles({ driver, sandboxId: id, workdir: chapter.workdir }, chapter.files);
       for (const step of chapter.steps) {
         if (aborted) throw new Error("interrupted");
