@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isWellFormedJoinCode, JOIN_CODE_ALPHABET, newJoinCode, normalizeJoinCode } from "./join-code";
 
@@ -5,7 +6,7 @@ describe("join codes", () => {
   it("are six characters with no look-alikes", () => {
     for (const c of "0O1IL") expect(JOIN_CODE_ALPHABET).not.toContain(c);
     for (let i = 0; i < 200; i++) {
-      const code = newJoinCode();
+      const code = newJoinCode(randomInt);
       expect(code).toHaveLength(6);
       expect(isWellFormedJoinCode(code)).toBe(true);
     }

@@ -1,5 +1,3 @@
-import { randomInt } from "node:crypto";
-
 /**
  * Join codes are read off a projector and typed on phones: no 0/O, 1/I/L or other look-alikes,
  * upper case only, six characters (31^6 ≈ 887 million codes, so guessing one is hopeless at the
@@ -8,7 +6,11 @@ import { randomInt } from "node:crypto";
 export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const JOIN_CODE_LENGTH = 6;
 
-export function newJoinCode(): string {
+/**
+ * A new code. The pure layer runs in the browser too, so the caller brings the randomness: on the server,
+ * node:crypto's randomInt (a code must not be guessable from the ones before it).
+ */
+export function newJoinCode(randomInt: (max: number) => number): string {
   let code = "";
   for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)];
   return code;

@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { newJoinCode } from "@/lib/workshop/join-code";
 import { db } from "./client";
 import { isUniqueViolation } from "./unique-violation";
@@ -52,7 +52,7 @@ export async function createWorkshop(draft: WorkshopDraft): Promise<Workshop> {
   for (let attempt = 0; ; attempt++) {
     try {
       const row = await db().workshop.create({
-        data: { id: randomUUID(), ...draft, chapterIds: JSON.stringify(draft.chapterIds), drillIds: JSON.stringify(draft.drillIds), joinCode: newJoinCode() },
+        data: { id: randomUUID(), ...draft, chapterIds: JSON.stringify(draft.chapterIds), drillIds: JSON.stringify(draft.drillIds), joinCode: newJoinCode(randomInt) },
       });
       return toWorkshop(row);
     } catch (error) {
