@@ -3,7 +3,7 @@ FROM busybox
 COPY www/ /www/
 COPY start.sh /start.sh
 EXPOSE 8080
-HEALTHCHECK --interval=2s --timeout=2s --retries=2 CMD wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1
+HEALTHCHECK --interval=2s --timeout=5s --retries=3 CMD wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1
 CMD ["sh", "/start.sh"]
 DOCKERFILE
 docker image build -t example/health health
