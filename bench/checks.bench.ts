@@ -159,7 +159,8 @@ const STEP_METHOD =
   "verdict_ms: wall time of those runs in the bench process (the server adds ~0 ms from prompt to the start of the run and ~10-20 ms from the verdict to the page: see the browser figures). " +
   "floor_ms: after each timed run, the same checks run again with every engine question asked as the docker command the CLI would run, each command timed inside the sandbox " +
   "(bash $EPOCHREALTIME around it, no podman exec, no channel) and summed: what the step's commands cost the sandbox itself. floor_ratio_p50 = verdict p50 / floor p50 per step; " +
-  "the top-level floor_ratio_p50 is the median over steps. all_steps_p95_ms: the worst per-step verdict p95 over steps whose checks do not build (no build-succeeds/build-cache). " +
+  "the top-level floor_ratio_p50 is the median over steps. all_steps_p95_ms: the worst per-step verdict p95 over steps whose checks do not build (no build-succeeds/build-cache); " +
+  "read_only_steps_p95_ms: the same over steps whose checks only read (no container started by a check, no build). " +
   "podman_exec_per_command_p50_ms: the same checks with a podman exec per command (as the lab did before issue 12), 2 runs, non-building steps. " +
   "No chapter is started after STEPS_BUDGET_S (default 900 s); those not reached are listed in chapters_skipped.";
 
@@ -168,11 +169,17 @@ function stepFigures(steps: StepFigures[], skipped: string[], wallS: number) {
   const building = steps.filter((s) => s.builds);
   const worst = nonBuilding.reduce<StepFigures | undefined>((w, s) => (!w || s.verdict_ms.p95 > w.verdict_ms.p95 ? s : w), undefined);
   const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : null);
+  const readOnly = steps.filter((s) => s.read_only);
+  const worstReadOnly = readOnly.reduce<StepFigures | undefined>((w, s) => (!w || s.verdict_ms.p95 > w.verdict_ms.p95 ? s : w), undefined);
   return {
     all_steps_p95_ms: worst ? Math.round(worst.verdict_ms.p95) : null,
     all_steps_p95_worst_step: worst?.step ?? null,
     non_building_steps: nonBuilding.length,
     non_building_steps_within_250ms_p95: nonBuilding.filter((s) => s.verdict_ms.p95 <= 250).length,
+    // Steps whose checks start no container and build nothing: what the channel and the engine socket cost alone.
+    read_only_steps: readOnly.length,
+    read_only_steps_p95_ms: worstReadOnly ? Math.round(worstReadOnly.verdict_ms.p95) : null,
+    read_only_steps_p95_worst_step: worstReadOnly?.step ?? null,
     floor_ratio_p50: median(steps.map((s) => s.floor_ratio_p50)),
     building_steps: building.length,
     building_steps_floor_ratio_max: building.length ? Math.max(...building.map((s) => s.floor_ratio_p50)) : null,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { CommandOutput } from "../../lib/checks/check-result";
 import type { CheckSpec } from "../../lib/checks/check-spec";
 import type { Chapter } from "../../lib/content/chapter";
-import { runStepChecks } from "../../server/checks/check-runner";
+import { READ_ONLY_KINDS, runStepChecks } from "../../server/checks/check-runner";
 import { CheckChannels, sandboxExec, type SandboxExec } from "../../server/checks/sandbox-exec";
 import { loadCourse } from "../../server/content/course";
 import { createPodmanDriver } from "../../server/sandbox/podman-driver";
@@ -27,6 +27,8 @@ export interface StepFigures {
   kinds: string[];
   /** The step's checks build images (build-succeeds, build-cache): its goal is a ratio to those builds. */
   builds: boolean;
+  /** Every check of the step only reads (READ_ONLY_KINDS): no build, no container started by the check. */
+  read_only: boolean;
   runs: number;
   verdict_ms: Summary;
   floor_ms: Summary;
@@ -163,6 +165,7 @@ export async function measureSteps(opts: {
           step: name,
           kinds,
           builds,
+          read_only: kinds.every((k) => READ_ONLY_KINDS.has(k)),
           runs: verdicts.length,
           verdict_ms: verdict,
           floor_ms: floor,

@@ -112,7 +112,7 @@ export async function runChecks(exec: SandboxExec, workdir: string, specs: Check
 }
 
 /** Kinds whose checks only read (files, the engine's state, an HTTP GET): safe to run side by side. */
-const READ_ONLY_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>([
+export const READ_ONLY_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>([
   "image-exists", "image-label", "image-env", "image-user", "image-exposes", "image-cmd", "image-size",
   "layer-count", "layer-size", "layer-files", "container", "http", "file", "dockerfile", "registry-manifest",
 ]);
