@@ -15,7 +15,17 @@ import type { SandboxExec } from "./sandbox-exec";
  * again after the sandbox restarted (the old one ends with the sandbox's processes).
  */
 
-export const AGENT_SOURCE = readFileSync(path.join(import.meta.dirname, "check-agent.pl"), "utf8");
+let agentSource: string | undefined;
+
+/**
+ * The agent's Perl source, read on first use. Read lazily because Next also bundles this module for the routes that
+ * import the check runner (only the custom server's runtime opens channels), and a bundle has no import.meta.dirname;
+ * there the path falls back to the lab's working directory, the repository.
+ */
+export function checkAgentSource(): string {
+  agentSource ??= readFileSync(path.join(import.meta.dirname ?? path.resolve("server/checks"), "check-agent.pl"), "utf8");
+  return agentSource;
+}
 
 /** Default cap on what one command may print (stdout and stderr together); beyond it the command is stopped. */
 export const CHANNEL_MAX_BYTES = 8 * 2 ** 20;

@@ -4,7 +4,7 @@ import type { SandboxDriver } from "../sandbox/driver";
 import { engineRequest, type EngineAnswer } from "../sandbox/engine-socket";
 import { podmanExecArgs } from "../sandbox/podman-driver";
 import { sandboxDisk } from "../sandbox/sandbox-disk";
-import { AGENT_SOURCE, CheckChannel } from "./check-channel";
+import { CheckChannel, checkAgentSource } from "./check-channel";
 
 /** The one thing checks need from a sandbox: run a command in it; and, where the lab can, ask its Docker engine directly. */
 export interface SandboxExec {
@@ -50,7 +50,7 @@ export class CheckChannels {
     if (!channel) {
       channel = new CheckChannel({
         sandboxId,
-        command: { file: this.opts.podman ?? "podman", args: ["exec", ...podmanExecArgs(sandboxId, ["perl", "-e", AGENT_SOURCE], { user: "root", interactive: true })] },
+        command: { file: this.opts.podman ?? "podman", args: ["exec", ...podmanExecArgs(sandboxId, ["perl", "-e", checkAgentSource()], { user: "root", interactive: true })] },
         idleMs: this.opts.idleMs,
         maxBytes: this.opts.maxBytes,
         // A closed channel leaves the map; the next request opens a new one (the sandbox may have restarted).
