@@ -26,6 +26,7 @@ import { noticeWhenAttached, SandboxWatchdog } from "./sandbox/sandbox-watchdog"
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
 import { restoreExerciseFiles } from "./workspace/restore-exercise-files";
+import { savedVersionsOf } from "./workspace/saved-versions";
 import { noteLearnerActivity } from "./workshop/room-feed";
 import { roomsToWarm } from "./workshop/room-warmer";
 
@@ -65,7 +66,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   // What the lab did about a learner's sandbox by itself, told in their terminal and on their page.
   const onRecovered = (r: SandboxRecovery) =>
     void (async () => {
-      if (r.action === "replaced") await restoreExerciseFiles(driver, r.learnerId, r.sandboxId).catch((error) => console.error(`putting ${r.learnerId}'s exercise files back failed:`, error));
+      if (r.action === "replaced") await restoreExerciseFiles(driver, r.learnerId, r.sandboxId, savedVersionsOf(config)).catch((error) => console.error(`putting ${r.learnerId}'s exercise files back failed:`, error));
       const message = recoveryMessage(r.fault, r.action, { memoryMb: config.LAYERLAB_SANDBOX_MEMORY_MB, pids: config.LAYERLAB_SANDBOX_PIDS });
       publishToLearner(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
       noticeWhenAttached((learnerId, line) => terminals.notice(learnerId, line), r.learnerId, message);

@@ -150,7 +150,7 @@ const WHAT_WAS_DONE: Record<RecoveredAction, string> = {
 export function recoveryMessage(fault: RecoveredFault, action: RecoveredAction, limits: { memoryMb: number; pids: number }): string {
   const kept =
     action === "replaced"
-      ? "The exercise files of your chapters are back in place; other files and images of the old sandbox could not be saved."
+      ? "The exercise files of your chapters are back in place, as you last saved them in the editor; other files and images of the old sandbox could not be saved."
       : action === "docker-restarted"
         ? "Your images are kept; containers that were running stopped with it."
         : action === "recreated"

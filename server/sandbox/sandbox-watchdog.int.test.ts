@@ -1,10 +1,14 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { useTestDatabase } from "@/server/db/test-databases.test-support";
 import { TerminalHub } from "@/server/terminal/terminal-hub";
 import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "@/server/terminal/terminal-session";
 import { restoreExerciseFiles } from "@/server/workspace/restore-exercise-files";
+import { saveLearnerFile } from "@/server/exercises/save-learner-file";
+import { savedVersionsOf } from "@/server/workspace/saved-versions";
 import { runHostCommand } from "./host-command";
 import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testConfig } from "./int-test-kit.test-support";
 import { recoveryMessage } from "./sandbox-faults";
@@ -291,10 +295,18 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     expect(await work()).toBe(`my notes\n${imageLine}`);
   }, 400_000);
 
-  it("when container and disk are both gone, gives a new sandbox with the exercise files of the learner's chapters, and says so", async () => {
+  it("when container and disk are both gone, gives a new sandbox with the learner's saved Dockerfile and the chapter's other files, and says so", async () => {
     recoveries.length = 0;
     await db().learner.create({ data: { id: LEARNER, displayName: "Durable" } });
     await db().stepProgress.create({ data: { learnerId: LEARNER, chapterId: "anatomy", stepId: "build" } });
+    // The learner saves their Dockerfile from the editor (the route's use case, into the real sandbox); the lab keeps a copy.
+    const savedDir = mkdtempSync(path.join(os.tmpdir(), "layerlab-saved-"));
+    const lab = { driver, sandboxes: manager, checks: { request: async () => {} }, config: { ...testConfig, LAYERLAB_DATA_DIR: savedDir } } as unknown as Parameters<typeof saveLearnerFile>[0];
+    const body = JSON.stringify({ content: "FROM node:18\n# my own edit\n", baseHash: null });
+    const request = new Request("http://lab/files/Dockerfile", { method: "PUT", body, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } });
+    const response = await saveLearnerFile(lab, LEARNER, { workdir: "/home/learner/docker-node-hello", recheck: false }, request, { path: ["Dockerfile"] });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const saved = savedVersionsOf(lab.config);
     // Container and disk removed, as an operator's cleanup would.
     await driver.destroy(sandbox);
     const fresh = await manager.acquire(LEARNER);
@@ -303,9 +315,10 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     expect(r).toMatchObject({ sandboxId: fresh.sandboxId, fault: "gone", action: "replaced" });
     expect(recoveryMessage(r.fault, r.action, LIMITS)).toContain("The exercise files of your chapters are back in place");
     // What the lab does on "replaced" (server/lab.ts): chapter 01's starting files come back.
-    expect(await restoreExerciseFiles(driver, LEARNER, fresh.sandboxId)).toEqual(["anatomy"]);
-    const files = await asLearner(driver, fresh.sandboxId, "ls ~/docker-node-hello; docker image ls -q mine:1 | wc -l");
-    expect(files.stdout).toBe("Dockerfile\nindex.js\npackage.json\n0\n");
+    expect(await restoreExerciseFiles(driver, LEARNER, fresh.sandboxId, saved)).toEqual(["anatomy"]);
+    rmSync(savedDir, { recursive: true, force: true });
+    const files = await asLearner(driver, fresh.sandboxId, "ls ~/docker-node-hello; tail -1 ~/docker-node-hello/Dockerfile; docker image ls -q mine:1 | wc -l");
+    expect(files.stdout).toBe("Dockerfile\nindex.js\npackage.json\n# my own edit\n0\n");
     // Progress lives in the lab's database: the replacement kept it.
     expect(await db().stepProgress.count({ where: { learnerId: LEARNER } })).toBe(1);
     sandbox = fresh.sandboxId;

@@ -5,6 +5,7 @@ import { drillFromParams, latestAttemptOf } from "../drills/learner-drill";
 import { HttpError } from "../http/http-error";
 import { getRuntime } from "../runtime";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
+import { savedVersionsOf } from "../workspace/saved-versions";
 import { assertChapterOpen } from "../workshop/chapter-access";
 import { announced, requireSandboxOf, type ExerciseRef } from "./sandbox-controls";
 
@@ -33,8 +34,10 @@ async function exerciseOf(learnerId: string, ref: ExerciseRef): Promise<Exercise
  */
 export async function giveFreshSandbox(learnerId: string, by: SandboxActor, exercise?: Exercise): Promise<{ placed: string[] }> {
   return announced(learnerId, by, { start: "replacing", done: "replaced" }, async (letGoOfTerminal) => {
-    const { driver, sandboxes } = getRuntime();
+    const { driver, sandboxes, config } = getRuntime();
     const sandbox = await sandboxes.reset(learnerId, undefined, { beforeStop: letGoOfTerminal });
+    // Fresh means fresh: a sandbox lost later must not bring back what was saved before this.
+    await savedVersionsOf(config).forget(learnerId);
     if (!exercise) return { placed: [] };
     const { placed } = await placeExerciseFiles({ driver, sandboxId: sandbox.sandboxId, workdir: exercise.workdir }, exercise.files);
     return { placed };
