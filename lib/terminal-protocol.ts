@@ -98,6 +98,8 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("error"), message: z.string().max(500) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+/** Where the learner's sandbox start stands, in their words: what a `status` message carries. */
+export type SandboxStatus = Omit<Extract<ServerMessage, { type: "status" }>, "type">;
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 

@@ -1,17 +1,11 @@
 import "server-only";
 import type { SandboxDriver } from "@/server/sandbox/driver";
-import type { StreamPosition } from "@/lib/terminal-protocol";
+import type { SandboxStatus, StreamPosition } from "@/lib/terminal-protocol";
 import { labNotice, TerminalSession, type AttachInfo, type DetachReason, type SessionOptions, type TerminalViewer } from "./terminal-session";
-
-export interface SandboxProgress {
-  phase: string;
-  message: string;
-  percent?: number;
-}
 
 /** The part of the sandbox manager the terminals use: the learner's own sandbox, found from their id only. */
 export interface LearnerSandboxes {
-  acquire(learnerId: string, onProgress?: (progress: SandboxProgress) => void): Promise<{ id: string }>;
+  acquire(learnerId: string, onProgress?: (progress: SandboxStatus) => void): Promise<{ id: string }>;
   touch(learnerId: string): unknown;
   /**
    * Whether the lab means the learner's sandbox to be stopped now (they have been away: the idle reaper's doing).
@@ -58,7 +52,7 @@ function tmuxCommand(size: { cols: number; rows: number }): string[] {
 interface LearnerTerminal {
   session: TerminalSession | null;
   starting: Promise<TerminalSession> | null;
-  progress: Set<(progress: SandboxProgress) => void>;
+  progress: Set<(progress: SandboxStatus) => void>;
   graceTimer: NodeJS.Timeout | null;
   lastTouch: number;
 }
@@ -91,7 +85,7 @@ export class TerminalHub {
     learnerId: string,
     viewer: TerminalViewer,
     request: { cols: number; rows: number; resumeFrom?: StreamPosition },
-    onProgress: (progress: SandboxProgress) => void,
+    onProgress: (progress: SandboxStatus) => void,
   ): Promise<TerminalSession> {
     const session = await this.open(learnerId, request, onProgress);
     const learner = this.learners.get(learnerId);
@@ -217,7 +211,7 @@ export class TerminalHub {
   private async open(
     learnerId: string,
     size: { cols: number; rows: number },
-    onProgress: (progress: SandboxProgress) => void,
+    onProgress: (progress: SandboxStatus) => void,
   ): Promise<TerminalSession> {
     if (this.closed) throw new Error("The lab server is shutting down; your terminal reconnects in a moment.");
     let learner = this.learners.get(learnerId);
@@ -257,7 +251,7 @@ export class TerminalHub {
   }
 
   private async start(learnerId: string, learner: LearnerTerminal, size: { cols: number; rows: number }): Promise<TerminalSession> {
-    const progress = (p: SandboxProgress) => {
+    const progress = (p: SandboxStatus) => {
       for (const listener of learner.progress) listener(p);
     };
     try {
