@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseStoreOf, currentBaseStore, type BaseStoreVersion } from "./base-store";
+import { baseStoreOf, baseStoreView, currentBaseStore, type BaseStoreVersion } from "./base-store";
 import { runHostCommandOk } from "./host-command";
 import { asLearner, requireSandboxImage, sandboxIp, TEST_DISK_DIR, testConfig, testLimits } from "./int-test-kit.test-support";
 import { createPodmanDriver } from "./podman-driver";
@@ -71,6 +71,19 @@ describe("base images from the shared store", () => {
     const built = await asLearner(driver, id, "cd ~/ch01 && docker build -q -t ch01 . && docker run --rm ch01 node -e 'console.log(require(\"fs\").existsSync(\"/data/app/index.js\"))'");
     expect(built.exitCode, built.stderr).toBe(0);
     expect(built.stdout.trim().split("\n").at(-1)).toBe("true");
+    expect(await blobFetches(ip, since)).toBe(0);
+  });
+
+  it("finds the store again after a stop and a lost mount (a host reboot)", async () => {
+    const since = new Date().toISOString();
+    await driver.stop(id);
+    await runHostCommandOk("umount", [baseStoreView(TEST_DISK_DIR, id)]);
+    await driver.start(id);
+    // A started sandbox may have another address: the registry's log is read by the new one.
+    ip = await sandboxIp(driver, id);
+    const after = await asLearner(driver, id, "layerlab-docker-start >/dev/null 2>&1; docker run --rm node:18-slim node -e 'console.log(40+2)'");
+    expect(after.exitCode, after.stderr).toBe(0);
+    expect(after.stdout.trim()).toBe("42");
     expect(await blobFetches(ip, since)).toBe(0);
   });
 

@@ -251,7 +251,9 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
     if ((await readBaseStoreRecord(opts.diskDir, id)) === null) return;
     await prepareBaseStoreView(baseStoreView(opts.diskDir, id));
     if (!opts.baseStore) return;
-    const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
+    const inspected = await run(["inspect", "--type", "container", "--format", "{{json .HostConfig.IDMappings}}", id]);
+    // No container: the start that follows says so, as SandboxUnavailableError (the lab then makes one again).
+    if (inspected.exitCode !== 0) return;
     await mountBaseStore(id, baseStoreVersions(opts.baseStore), JSON.parse(inspected.stdout.toString("utf8")) as IdMappings);
   }
 
