@@ -1,11 +1,10 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { chmod, lchown, lstat, mkdir, opendir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, lchown, lstat, mkdir, opendir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { baseStoreVersion, baseStoreVersions } from "./base-store";
-import { runHostCommandOk } from "./host-command";
-import { createPodmanDriver, hostIdFor } from "./podman-driver";
-import { sandboxDisk } from "./sandbox-disk";
+import { runHostCommand, runHostCommandOk } from "./host-command";
+import { hostIdFor, podmanCreateArgs, podmanExecArgs } from "./podman-driver";
 
 /**
  * The base images the course's Dockerfiles and commands start from (chapters, drills' {{base}} values,
@@ -46,8 +45,8 @@ export interface SeedOptions {
 
 /**
  * Makes the store's current version if it is not there: a sandbox of its own pulls the images (its
- * containerd unpacks them), stops, and its containerd root is copied out with ownership made
- * sandbox-relative. Idempotent; old versions stay (sandboxes made with them still read them).
+ * containerd unpacks them), stops, and its containerd root, re-owned to sandbox-relative ids, is renamed
+ * into the store. Idempotent; old versions stay (sandboxes made with them still read them).
  */
 export async function seedBaseStore(o: SeedOptions): Promise<{ version: string; seeded: boolean }> {
   const log = o.log ?? (() => {});
@@ -69,48 +68,69 @@ export async function seedBaseStore(o: SeedOptions): Promise<{ version: string; 
   return { version, seeded };
 }
 
+const SEED_CONTAINER = "layerlab-base-store-seed";
+const SEED_LIMITS = { memoryMb: 2048, cpus: 2, pids: 4096, diskMb: 0 };
+
 async function makeVersion(o: SeedOptions, images: string[], version: string, log: (line: string) => void): Promise<void> {
-  const driver = createPodmanDriver({ image: o.sandboxImage, network: o.network, registry: o.registry, diskDir: path.join(o.root, ".seed-disks"), instance: "base-store-seed" });
-  for (const left of await driver.list()) await driver.destroy(left.id);
-  const sandbox = await driver.create({ labels: {}, limits: { memoryMb: 2048, cpus: 2, pids: 4096, diskMb: 20_480 } });
+  // The seeding sandbox's home is a directory on the store's own file system (not a loop disk as for learners), so
+  // its engine's root becomes the version by a rename instead of a copy of ~3 GB. Not labelled layerlab=1: no lab
+  // lists or adopts it.
+  const staging = path.join(o.root, `.staging-${version}`);
+  await runHostCommand("podman", ["rm", "--force", "--time", "0", "--ignore", SEED_CONTAINER]);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o755 });
   try {
-    log(`pulling ${images.join(", ")} in ${sandbox.id}`);
+    await runHostCommandOk("podman", podmanCreateArgs({ id: SEED_CONTAINER, image: o.sandboxImage, network: o.network, registry: o.registry, homeSource: staging, limits: SEED_LIMITS, labels: { "layerlab.base-store-seed": version } }));
+    const inspected = await runHostCommandOk("podman", ["inspect", "--format", "{{json .HostConfig.IDMappings}}", SEED_CONTAINER]);
+    const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMaps;
+    await chown(staging, hostIdFor(maps.UidMap, 1000), hostIdFor(maps.GidMap, 1000));
+    await runHostCommandOk("podman", ["start", SEED_CONTAINER]);
+    log(`pulling ${images.join(", ")} in ${SEED_CONTAINER}`);
     const pulls = images.map((image) => `docker pull -q ${image} >/dev/null & p="$p $!"`).join("; ");
-    const pulled = await driver.exec(sandbox.id, ["bash", "-c", `layerlab-docker-start && p=; ${pulls}; for i in $p; do wait $i || exit 1; done; docker image ls --format '{{.Repository}}:{{.Tag}}'`], {
-      user: "learner",
-      timeoutMs: 30 * 60_000,
-    });
+    const script = `layerlab-docker-start && p=; ${pulls}; for i in $p; do wait $i || exit 1; done; docker image ls --format '{{.Repository}}:{{.Tag}}'`;
+    const timeoutMs = 30 * 60_000;
+    const pulled = await runHostCommand("podman", ["exec", ...podmanExecArgs(SEED_CONTAINER, ["bash", "-c", script], { user: "learner", timeoutMs })], { killAfterMs: timeoutMs + 10_000 });
     if (pulled.exitCode !== 0) throw new Error(`pulling the base images failed: ${pulled.stderr.trim()}`);
-    log(`pulled: ${pulled.stdout.trim().split("\n").join(", ")}`);
-    // Stopped, so containerd has closed its databases and nothing changes under the copy.
-    await driver.stop(sandbox.id);
-    const inspected = await runHostCommandOk("podman", ["inspect", "--format", "{{json .HostConfig.IDMappings}}", sandbox.id]);
-    const maps = JSON.parse(inspected.stdout.toString("utf8")) as { UidMap: string[]; GidMap: string[] };
-    const engineRoot = path.join(sandboxDisk(path.join(o.root, ".seed-disks"), sandbox.id).mountpoint, ".local/share/docker/containerd/daemon");
-    const staging = path.join(o.root, `.staging-${version}`);
-    await rm(staging, { recursive: true, force: true });
-    await runHostCommandOk("cp", ["-a", engineRoot, staging]);
-    await rm(path.join(staging, "io.containerd.content.v1.content/ingest"), { recursive: true, force: true });
-    await toSandboxRelativeIds(staging, hostIdFor(maps.UidMap, 0), hostIdFor(maps.GidMap, 0));
-    await chmod(staging, 0o755);
+    log(`pulled: ${pulled.stdout.toString("utf8").trim().split("\n").join(", ")}`);
+    // Stopped, so containerd has closed its databases and nothing changes under what follows.
+    await runHostCommandOk("podman", ["stop", "--time", "10", SEED_CONTAINER]);
+    const engineRoot = path.join(staging, ".local/share/docker/containerd/daemon");
+    await rm(path.join(engineRoot, "io.containerd.content.v1.content/ingest"), { recursive: true, force: true });
+    await toSandboxRelativeIds(engineRoot, maps);
+    await chmod(engineRoot, 0o755);
     // 0711: a sandbox's learner passes through to its version; the list of versions is no business of theirs.
     await mkdir(baseStoreVersions(o.root), { mode: 0o711 }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;
     });
-    await rename(staging, path.join(baseStoreVersions(o.root), version));
+    await rename(engineRoot, path.join(baseStoreVersions(o.root), version));
     log(`store version ${version} ready`);
   } finally {
-    await driver.destroy(sandbox.id);
+    await runHostCommand("podman", ["rm", "--force", "--time", "0", "--ignore", SEED_CONTAINER]);
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
+interface IdMaps {
+  UidMap: string[];
+  GidMap: string[];
+}
+
+/** The sandbox id a host id stands for in podman's "inside:host:count" ranges, or null outside them. */
+function insideId(ranges: string[], hostId: number): number | null {
+  for (const range of ranges) {
+    const [inside, host, count] = range.split(":").map(Number);
+    if (hostId >= host && hostId < host + count) return inside + (hostId - host);
+  }
+  return null;
+}
+
 /**
- * Re-owns every file from the seeding sandbox's host ids (base + k) to k. Hard links are met more than
- * once; the second time the id is already below base and is left alone (the ranges cannot overlap:
- * podman's ranges start far above a sandbox's 200000 ids). chown clears set-id bits, so they are put back.
+ * Re-owns every file from the seeding sandbox's host ids to the sandbox ids they stand for (learner 1000,
+ * rootless Docker's 100000+). Hard links are met more than once; the second time the id is no longer in the
+ * sandbox's host ranges (those start far above a sandbox's 200000 ids) and is left alone. chown clears set-id
+ * bits, so they are put back.
  */
-async function toSandboxRelativeIds(dir: string, uidBase: number, gidBase: number): Promise<void> {
-  if (uidBase < 200_000 || gidBase < 200_000) throw new Error(`seeding sandbox's ids start at ${uidBase}/${gidBase}, inside the sandbox-relative range`);
+async function toSandboxRelativeIds(dir: string, maps: IdMaps): Promise<void> {
   const pending = [dir];
   // A few walkers at once: the walk is syscall-bound, one at a time it took minutes for ~150,000 files.
   let active = 0;
@@ -124,8 +144,10 @@ async function toSandboxRelativeIds(dir: string, uidBase: number, gidBase: numbe
       }
       active++;
       const s = await lstat(file);
-      if (s.uid >= uidBase || s.gid >= gidBase) {
-        await lchown(file, s.uid >= uidBase ? s.uid - uidBase : s.uid, s.gid >= gidBase ? s.gid - gidBase : s.gid);
+      const uid = insideId(maps.UidMap, s.uid);
+      const gid = insideId(maps.GidMap, s.gid);
+      if (uid !== null || gid !== null) {
+        await lchown(file, uid ?? s.uid, gid ?? s.gid);
         if (!s.isSymbolicLink() && s.mode & 0o6000) await chmod(file, s.mode & 0o7777);
       }
       if (s.isDirectory()) for await (const entry of await opendir(file)) pending.push(path.join(file, entry.name));
