@@ -226,13 +226,24 @@ async function main(): Promise<void> {
         console.log(`N=${n}: not started, the lab has no places for ${n} (${a.message})`);
         break;
       }
-      const done = await round(server, instructor, n, abort.signal);
-      rounds.push(done.round);
-      diskMb ??= done.diskMb;
+      try {
+        const done = await round(server, instructor, n, abort.signal);
+        rounds.push(done.round);
+        diskMb ??= done.diskMb;
+      } catch (error) {
+        // A round that did not finish (a build past BUILD_TIMEOUT_MS on a loaded machine) ends the rounds; what was
+        // measured before it is kept, and why it stopped is recorded.
+        refused = { n, reason: `round failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}` };
+        console.error(`N=${n}: ${refused.reason}`);
+        break;
+      }
     }
     const a = await admission(server);
     if (a.places - a.held < ROOM) roomFigures = { workshop_join_to_prompt_error: `no places for a room of ${ROOM}: ${a.message}` };
-    else roomFigures = await room(server, instructor, abort.signal);
+    else
+      roomFigures = await room(server, instructor, abort.signal).catch((error: unknown) => ({
+        workshop_join_to_prompt_error: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+      }));
 
     const byN = new Map(rounds.map((r) => [r.n, r]));
     const n1 = byN.get(1);
