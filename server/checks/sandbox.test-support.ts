@@ -2,6 +2,8 @@ import "server-only";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { SandboxDriver } from "../sandbox/driver";
+import { parseConfig } from "@/lib/config";
+import { baseStoreOf } from "../sandbox/base-store";
 import { createPodmanDriver } from "../sandbox/podman-driver";
 import { CheckChannels, type SandboxExec } from "./sandbox-exec";
 
@@ -31,6 +33,8 @@ export async function createTestSandbox(opts: { maxBytes?: number } = {}): Promi
     registry: process.env.LAYERLAB_REGISTRY ?? "10.231.7.2:5000",
     diskDir,
     instance: "test-checks",
+    // As the lab makes them: the course's base images already there (LAYERLAB_BASE_STORE=off makes them pull).
+    baseStore: baseStoreOf(parseConfig(process.env)),
   });
   // Room for the Go toolchain image and a few builds on top of it.
   const { id } = await driver.create({ labels: { "layerlab.test": "checks" }, limits: { memoryMb: 3072, cpus: 2, pids: 4096, diskMb: 12_288 } });
