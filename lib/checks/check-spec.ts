@@ -12,6 +12,7 @@ import { imageConfigSpecs } from "./image-config";
 import { imageLayerSpecs } from "./image-layers";
 import { imageSecretSpecs } from "./image-secret";
 import { layerFileSpecs } from "./layer-files";
+import { podmanImageSpecs } from "./podman-image";
 import { projectScriptSpecs } from "./project-script";
 import { registrySpecs } from "./registry-manifest";
 import { runningHealthSpecs } from "./running-health";
@@ -36,6 +37,7 @@ export const checkSpecSchema = z.discriminatedUnion("kind", [
   ...runningHealthSpecs,
   ...containerHealthSpecs,
   ...projectScriptSpecs,
+  ...podmanImageSpecs,
 ]);
 
 /** A validated check, defaults filled in. Plain data: pages may hand it to client components. */

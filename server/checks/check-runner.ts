@@ -9,6 +9,7 @@ import { exportChecks } from "./export-checks";
 import { builderChecks } from "./builder-checks";
 import { drillProjectChecks } from "./drill-project-checks";
 import { imageChecks } from "./image-checks";
+import { podmanChecks } from "./podman-checks";
 import { runningHealthChecks } from "./running-health-checks";
 import { sandboxChecks } from "./sandbox-checks";
 import { secretChecks } from "./secret-checks";
@@ -38,7 +39,7 @@ export interface StepVerdict extends ChecksVerdict {
   stepId: string;
 }
 
-const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks, ...builderChecks, ...runningHealthChecks, ...secretChecks, ...drillProjectChecks };
+const checks: { [K in CheckKind]: Check<SpecOf<K>> } = { ...imageChecks, ...buildChecks, ...containerChecks, ...sandboxChecks, ...exportChecks, ...builderChecks, ...runningHealthChecks, ...secretChecks, ...drillProjectChecks, ...podmanChecks };
 
 /**
  * Runs a step's checks in order. The first failure stops the run: later checks usually build on

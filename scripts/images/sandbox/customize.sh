@@ -7,7 +7,7 @@ root="$1"
 # our files (owned by root, modes from the repository)
 tar -C "$here/rootfs" --owner=0 --group=0 -cf - . | tar -C "$root" --no-same-owner -xf -
 chmod 0755 "$root"/usr/local/bin/layerlab-* "$root/usr/local/bin/containerd"
-chmod 0644 "$root/etc/tmux.conf" "$root/etc/bash.bashrc" "$root"/etc/profile.d/layerlab.sh "$root/etc/skel/.bashrc" "$root/etc/skel/.profile"
+chmod 0644 "$root"/etc/containers/*.conf "$root/etc/tmux.conf" "$root/etc/bash.bashrc" "$root"/etc/profile.d/layerlab.sh "$root/etc/skel/.bashrc" "$root/etc/skel/.profile"
 
 # the learner: uid/gid 1000, subordinate ids for rootless Docker's user namespace
 chroot "$root" useradd --uid 1000 --user-group --create-home --shell /bin/bash learner

@@ -1,0 +1,1 @@
+podman save localhost/example/hello:latest | docker load

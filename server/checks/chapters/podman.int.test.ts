@@ -1,0 +1,3 @@
+import { rehearseChapter } from "../chapter-rehearsal.test-support";
+
+rehearseChapter("podman");
