@@ -83,6 +83,8 @@ describe("placeholders in a step's command", () => {
         "chapters/01-anatomy/steps/04-env.solution.md: ID",
         "chapters/01-anatomy/steps/04-env.solution.md: ID",
         "chapters/07-troubleshooting/steps/01-legacy.md: c784913cd432",
+        "chapters/07-troubleshooting/steps/03-report.md: ID",
+        "chapters/07-troubleshooting/steps/03-report.solution.md: 3f1c0e9a7b2d",
         "chapters/09-inside/steps/01-whiteout.md: <digest of the index>, <digest of the amd64 one>, <digest of the config>, <any blob>",
         "chapters/09-inside/steps/01-whiteout.md: <digest of layer 3>, <digest of layer 4>",
         "chapters/09-inside/steps/01-whiteout.md: <digest of layer 3>",
