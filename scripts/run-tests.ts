@@ -1,6 +1,9 @@
 /**
- * Runs every suite (unit, integration with real sandboxes, e2e in Chromium), streams their output,
- * and ends with one line `N passed, N failed` summed over all of them.
+ * Runs every suite (unit, integration with real sandboxes, e2e in Chromium) and ends with one line
+ * `N passed, N failed` summed over all of them. Unit runs first; integration and e2e then run side by side,
+ * since each spends most of its time waiting on sandboxes and engines (e2e has a lab server, instance label and
+ * data of its own, so neither sees the other's sandboxes). Integration streams its output; e2e's is kept in
+ * .data/test-results/e2e.log and printed as one block when it ends, so the two never interleave.
  */
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -16,10 +19,15 @@ interface Counts {
 const resultsDir = path.resolve(".data/test-results");
 fs.mkdirSync(resultsDir, { recursive: true });
 
-function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+/** Runs COMMAND with its output on ours, or into LOG when given. */
+function run(command: string, args: string[], env: Record<string, string> = {}, log?: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const out = log ? fs.openSync(log, "w") : "inherit";
+    const child = spawn(command, args, { stdio: ["ignore", out, out], env: { ...process.env, ...env } });
+    child.on("exit", (code, signal) => {
+      if (typeof out === "number") fs.closeSync(out);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -57,10 +65,12 @@ async function removeE2eLab(): Promise<void> {
 
 async function playwrightSuite(): Promise<Counts> {
   const out = path.join(resultsDir, "playwright.json");
+  const log = path.join(resultsDir, "e2e.log");
   fs.rmSync(out, { force: true });
   await removeE2eLab();
-  const code = await run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const code = await run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out }, log);
   await removeE2eLab();
+  console.log(`\n=== e2e output (${path.relative(process.cwd(), log)}) ===\n${fs.readFileSync(log, "utf8")}`);
   const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
   if (!report) return { passed: 0, failed: 1, skipped: 0 };
   return {
@@ -89,22 +99,29 @@ async function withTestPostgres(suite: () => Promise<Counts>): Promise<Counts> {
 }
 
 async function main(): Promise<void> {
-  const suites: [string, () => Promise<Counts>][] = [
-    ["unit", () => vitestSuite("unit")],
-    ["integration", () => vitestSuite("integration")],
-    ["e2e", playwrightSuite],
-  ];
   const only = process.argv.slice(2);
+  const wanted = (name: string) => !only.length || only.includes(name);
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const [name, suite] of suites) {
-    if (only.length && !only.includes(name)) continue;
-    console.log(`\n=== ${name} tests ===`);
-    const counts = name === "integration" ? await withTestPostgres(suite) : await suite();
+  const report = (name: string, counts: Counts) => {
     console.log(`=== ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ===`);
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
+  };
+  if (wanted("unit")) {
+    console.log("\n=== unit tests ===");
+    report("unit", await vitestSuite("unit"));
   }
+  const side: Promise<void>[] = [];
+  if (wanted("e2e")) {
+    console.log("\n=== e2e tests (running beside the integration tests; output when they end) ===");
+    side.push(playwrightSuite().then((counts) => report("e2e", counts)));
+  }
+  if (wanted("integration")) {
+    console.log("\n=== integration tests ===");
+    side.push(withTestPostgres(() => vitestSuite("integration")).then((counts) => report("integration", counts)));
+  }
+  await Promise.all(side);
   console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(total.failed === 0 ? 0 : 1);
 }
