@@ -283,3 +283,49 @@ test("the room agrees with itself: opened is not started, a failed try is failin
   }
   for (const page of [instructor, opal]) await page.context().close();
 });
+
+/**
+ * Issue 13: the room grid stays readable with more steps. A workshop of several chapters groups its step columns
+ * under one header per chapter; the instructor folds a chapter into a single column (each learner's "passed of
+ * total") and opens it again. Learners who only joined need no sandbox, so this costs seconds. (A chapter the whole
+ * room finished starts folded: lib/workshop/room-columns.test.ts.)
+ */
+test("the room grid groups steps by chapter, and a chapter folds into one column and opens again", async ({ browser }) => {
+  const instructorContext = await browser.newContext({ viewport: SCREENS[1] });
+  const instructor = await instructorContext.newPage();
+  await signInAsInstructor(instructor);
+  const chapters = ["Anatomy of a Dockerfile", "Keeping images small", "Layers are additive", "Using the layer cache", "Inside an image"];
+  const code = await createWorkshop(instructor, "Images, all week", chapters);
+  const learners = await Promise.all(
+    ["Ada", "Bob", "Cyd"].map(async (name) => {
+      const page = await (await browser.newContext()).newPage();
+      await joinAs(page, code, name);
+      return page;
+    }),
+  );
+  const grid = instructor.getByRole("table", { name: "Learners and steps" });
+  await expect(gridRow(instructor, "Cyd")).toBeVisible({ timeout: 35_000 });
+  const toggles = grid.getByRole("columnheader").getByRole("button");
+  await expect(toggles).toHaveText(chapters.map((title, i) => new RegExp(`${i + 1}\\. ${title}`)));
+  // Nobody finished anything: every chapter is open, its steps numbered chapter.step.
+  for (const toggle of await toggles.all()) await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  const layers = toggles.filter({ hasText: "Layers are additive" });
+  const stepsOfLayers = gridRow(instructor, "Ada").locator('[data-step^="3."]');
+  await expect(stepsOfLayers).toHaveCount(3);
+
+  await layers.click();
+  await expect(layers).toHaveAttribute("aria-expanded", "false");
+  await expect(stepsOfLayers).toHaveCount(0);
+  await expect(gridRow(instructor, "Ada").getByRole("img", { name: "chapter 3: 0 of 3 steps passed" })).toHaveText("0/3");
+  // The other chapters keep their steps.
+  await expect(gridRow(instructor, "Ada").locator('[data-step="1.1"]')).toHaveCount(1);
+  for (const screen of SCREENS) {
+    await instructor.setViewportSize(screen);
+    await shot(instructor, `workshop-room-chapters-${screen.name}`, instructor.getByTestId("room-view"));
+  }
+
+  await layers.click();
+  await expect(layers).toHaveAttribute("aria-expanded", "true");
+  await expect(stepsOfLayers).toHaveCount(3);
+  for (const page of [instructor, ...learners]) await page.context().close();
+});
