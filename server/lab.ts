@@ -129,7 +129,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   const health = new HealthMonitor(
     labHealthChecks(config, { listSandboxes: () => driver.list(), admission: () => ({ ...sandboxes.admissionStatus(), capacity: admission.lastCapacity() }) }),
   );
-  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks, health, drillChecks: new Set() };
+  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks, checkChannels, health, drillChecks: new Set() };
   setRuntime(runtime);
   const gateway = attachTerminalGateway(upgrades, runtime);
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Config } from "@/lib/config";
 import type { CheckScheduler } from "./checks/check-scheduler";
+import type { CheckChannels } from "./checks/sandbox-exec";
 import type { HealthMonitor } from "./health/lab-health";
 import type { SandboxDriver } from "./sandbox/driver";
 import type { SandboxManager } from "./sandbox/sandbox-manager";
@@ -16,6 +17,8 @@ export interface LabRuntime {
   sandboxes: SandboxManager;
   terminals: TerminalHub;
   checks: CheckScheduler;
+  /** The way into each sandbox for checks: its long-lived check channel and its engine's socket. */
+  checkChannels: CheckChannels;
   /** /api/health's checks of every part the lab depends on, cached briefly. */
   health: HealthMonitor;
   /** Learners whose drill check runs now: one at a time each, as every check builds and runs containers. */

@@ -1,7 +1,6 @@
 import "server-only";
 import type { Drill, DrillVariant } from "@/lib/content/drill";
 import { drillScore } from "@/lib/drills/score";
-import { sandboxExec } from "../checks/sandbox-exec";
 import { recordDrillCheck, type DrillAttempt } from "../db/drill-attempts";
 import { HttpError } from "../http/http-error";
 import type { LabRuntime } from "../runtime";
@@ -14,7 +13,7 @@ import { attemptView } from "./learner-drill";
  * One check per learner at a time (`lab.drillChecks`): each builds and runs containers, and two at once would race on the tag.
  */
 export async function checkDrillFix(
-  lab: Pick<LabRuntime, "driver" | "sandboxes" | "drillChecks">,
+  lab: Pick<LabRuntime, "checkChannels" | "sandboxes" | "drillChecks">,
   learnerId: string,
   drill: Drill,
   attempt: DrillAttempt,
@@ -24,7 +23,7 @@ export async function checkDrillFix(
   lab.drillChecks.add(learnerId);
   try {
     const sandbox = await lab.sandboxes.acquire(learnerId);
-    const verdict = await judgeDrill(sandboxExec(lab.driver, sandbox.sandboxId), drill, variant);
+    const verdict = await judgeDrill(lab.checkChannels.for(sandbox.sandboxId), drill, variant);
     const now = new Date();
     const elapsedMs = now.getTime() - attempt.startedAt.getTime();
     const finish =
