@@ -18,6 +18,7 @@ const { configureDatabase, db, disconnectDb } = await import("../server/db/clien
 const { migrateDatabase } = await import("../server/db/migrate");
 const { findHomeSnapshot } = await import("../server/db/home-snapshots");
 const { createPodmanDriver } = await import("../server/sandbox/podman-driver");
+const { baseStoreOf } = await import("../server/sandbox/base-store");
 const { createHomeArchiver } = await import("../server/sandbox/home-archive");
 const { createHomeSnapshots } = await import("../server/sandbox/home-snapshots");
 const { SandboxManager } = await import("../server/sandbox/sandbox-manager");
@@ -31,7 +32,8 @@ const work = fs.mkdtempSync("/var/tmp/layerlab-bench-durability-");
 const diskDir = path.join(work, "disks");
 const snapshotDir = path.join(work, "snapshots");
 const instance = `bench-durability-${process.pid}`;
-const driver = createPodmanDriver({ image: config.LAYERLAB_SANDBOX_IMAGE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, diskDir, instance });
+// As the lab makes sandboxes: with the base-image store (LAYERLAB_BASE_STORE), so node:18 is not in the home.
+const driver = createPodmanDriver({ image: config.LAYERLAB_SANDBOX_IMAGE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, diskDir, instance, baseStore: baseStoreOf(config) });
 let clockOffset = 0;
 const now = () => Date.now() + clockOffset;
 const keeper = createHomeSnapshots({ dir: snapshotDir, archiver: createHomeArchiver({ diskDir }), retentionMs: 14 * 24 * 60 * MIN, maxBytes: config.LAYERLAB_SNAPSHOT_MAX_MB * 2 ** 20, now });
@@ -179,10 +181,11 @@ async function main(): Promise<void> {
     by_fault: Object.fromEntries(
       Object.entries(results).map(([fault, r]) => [fault, { injected: r.ms.length, sandbox_replaced: r.replaced, files_lost: r.filesLost, images_lost: r.imagesLost, p50_ms: round(percentile(r.ms, 50)), p95_ms: round(percentile(r.ms, 95)), ms: r.ms }]),
     ),
+    base_store: baseStoreOf(config) ?? "off",
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     method:
       `One learner's real sandbox (podman, rootless Docker, limits from the configuration, its own lab instance) driven by the lab's SandboxManager in this process (a warm pool of 1, snapshots on, a real SQLite database). ` +
-      `The learner's work: chapter 01's exercise folder plus a note file, and ${IMAGE} built from it (node:18 from the lab registry), checked to be there (and to run) before any fault. ` +
+      `Sandboxes are made as the lab makes them, with the base-image store (${baseStoreOf(config) ?? "off"}; node:18 is seen from it, not copied into the home, so the home holds the learner's own layers). The learner's work: chapter 01's exercise folder plus a note file, and ${IMAGE} built from it, checked to be there (and to run) before any fault. ` +
       `Faults, ${FAULTS} of each, in this order: kill-container (podman kill of the sandbox), remove-container (podman rm -f of the sandbox's container, its home disk left in place), kill-dockerd (pkill -KILL dockerd inside), expire (the manager's clock moved past the maximum lifetime, then reap(): the home snapshotted and the sandbox destroyed). ` +
       `Recovery is what the lab does when the learner's page or terminal asks for their sandbox again (SandboxManager.acquire, as a reconnecting terminal does; the lab's watchdog is not running here), timed from the fault (for expiry: from the learner's return) to a login shell in the sandbox answering with Docker's server version. ` +
       `recover_* covers kill-container, remove-container and kill-dockerd; restore_after_expiry_* covers expire, timed from the learner's return once the pool had refilled (a ready pool sandbox handed out, Docker stopped in it, the snapshot unpacked into its home, Docker started); restore_unpack_* is the unpacking alone (Docker stopped in the handed-out sandbox, its home emptied, zstd -d | tar -x in the sandbox's id mapping); snapshot_on_expiry_p50_ms is the reap that made the snapshot (Docker stopped, the sandbox stopped, tar + zstd). snapshot_mb_per_learner: the compressed snapshot (tar + zstd -3) of that home. ` +
