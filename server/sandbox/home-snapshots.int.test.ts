@@ -12,7 +12,9 @@ import { setRuntime } from "../runtime";
 import { endWorkshop } from "../workshop/workshop-control";
 import { createHomeArchiver } from "./home-archive";
 import { createHomeSnapshots, type HomeKeeper } from "./home-snapshots";
-import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testLimits } from "./int-test-kit.test-support";
+import { baseStoreOf } from "./base-store";
+import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testConfig, testLimits } from "./int-test-kit.test-support";
+import { createPodmanDriver } from "./podman-driver";
 import { SandboxManager, type SandboxProgress } from "./sandbox-manager";
 import { createMemorySandboxStore } from "./sandbox-store";
 
@@ -25,6 +27,16 @@ import { createMemorySandboxStore } from "./sandbox-store";
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const { driver, cleanup } = createTestDriver("snapshots");
+/** Sandboxes as the lab makes them, with the base-image store: base images are seen from it, not copied into homes. */
+const storeInstance = `test-snapshots-store-${process.pid}`;
+const storeDriver = createPodmanDriver({
+  image: testConfig.LAYERLAB_SANDBOX_IMAGE,
+  network: testConfig.LAYERLAB_NETWORK,
+  registry: testConfig.LAYERLAB_REGISTRY,
+  diskDir: TEST_DISK_DIR,
+  instance: storeInstance,
+  baseStore: baseStoreOf(testConfig),
+});
 const store = createMemorySandboxStore();
 const archiver = createHomeArchiver({ diskDir: TEST_DISK_DIR });
 const snapshotDir = mkdtempSync(path.join(os.tmpdir(), "layerlab-snapshots-"));
@@ -66,6 +78,9 @@ afterAll(() =>
   cleanUpInOrder(
     ...managers.map((m) => () => m.shutdown()),
     cleanup,
+    async () => {
+      for (const s of await storeDriver.list()) await storeDriver.destroy(s.id);
+    },
     () => database?.release(),
     () => rmSync(snapshotDir, { recursive: true, force: true }),
   ),
@@ -100,6 +115,27 @@ describe("work survives expiry", () => {
     expect(await findHomeSnapshot(ann)).toBeNull();
     expect(readdirSync(snapshotDir)).toEqual([]);
     await lab.release(ann);
+  });
+
+  it("with the base-image store, an expired home holding an image built on a store base image comes back and the image runs", async () => {
+    const lab = new SandboxManager({ driver: storeDriver, store, limits: testLimits, poolSize: 0, idleTimeoutMs: 60 * MIN, maxLifetimeMs: 30 * MIN, reapIntervalMs: DAY, homes: homes(3072 * 1024 * 1024), now });
+    managers.push(lab);
+    const fay = await learner("fay");
+    const first = await lab.acquire(fay);
+    const build = "mkdir -p ~/srv && cd ~/srv && printf 'FROM node:18-slim\\nRUN echo from-the-store > /mine.txt\\n' > Dockerfile && docker build -q -t mine/on-store:1 . >/dev/null";
+    const run = "docker run --rm mine/on-store:1 sh -c 'cat /mine.txt; node -e \"console.log(process.version.slice(0, 3))\"'";
+    const made = await asLearner(storeDriver, first.sandboxId, `${build} && ${run}`, 300_000);
+    expect(made.stdout, made.stderr).toBe("from-the-store\nv18\n");
+    clockOffset += 31 * MIN;
+    await lab.reap();
+    const kept = await findHomeSnapshot(fay);
+    expect(kept?.state).toBe("kept");
+    // node:18-slim stayed in the store: the kept home holds the learner's own layer, not the base image.
+    expect(kept!.kilobytes).toBeLessThan(10 * 1024);
+    const second = await lab.acquire(fay);
+    expect(second.sandboxId).not.toBe(first.sandboxId);
+    expect((await asLearner(storeDriver, second.sandboxId, run, 120_000)).stdout).toBe("from-the-store\nv18\n");
+    await lab.release(fay);
   });
 
   it("a sandbox that expired while the lab was down is kept when the lab starts again, and comes back", async () => {
