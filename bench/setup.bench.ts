@@ -27,6 +27,8 @@ const JOBS = process.env.JOBS ?? String(os.cpus().length);
 const RECIPES = (process.env.RECIPES ?? "").split(/\s+/).filter(Boolean);
 const FRESH_APT = process.env.FRESH_APT === "1";
 const PORT = Number(process.env.BENCH_PORT ?? 3170);
+/** Which steps to time (a run of some of them states no fresh_setup_s): npm,prisma,monaco,images,next,server. */
+const STEPS = new Set((process.env.STEPS ?? "npm,prisma,monaco,images,next,server").split(","));
 
 /** Steps that failed, with the tail of their log: recorded in the JSON, and the run goes on with the next step. */
 const failures: Record<string, string> = {};
@@ -84,16 +86,20 @@ async function main(): Promise<void> {
     execFileSync("git", ["worktree", "add", "--detach", SRC, "HEAD"], { stdio: "ignore" });
     if (process.env.HOST === "1") parts.host_idempotent_s = (await timed("host set-up (idempotent pass)", "bash", ["scripts/host-setup.sh"])).s;
     notes.host = "Host packages are installed on this machine; a fresh host's apt-get install time (podman, mmdebstrap, qemu, chromium …) depends on its mirror and is not in fresh_setup_s.";
-    parts.npm_install_s = (await timed("npm install", "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"])).s;
+    if (STEPS.has("npm")) parts.npm_install_s = (await timed("npm install", "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"])).s;
     notes.npm_install = "A fresh node_modules from the lock file (native modules compiled), with this machine's npm download cache (--prefer-offline).";
     const fakeEngine = path.join(WORK, "schema-engine-unused");
     fs.writeFileSync(fakeEngine, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     const prismaEnv = { PRISMA_SCHEMA_ENGINE_BINARY: fakeEngine };
-    parts.prisma_generate_s =
+    // Without npm's step the fresh checkout borrows this machine's node_modules (hard links: nothing of it is changed).
+    if (!STEPS.has("npm")) execFileSync("cp", ["-al", path.join(MAIN, "node_modules"), path.join(SRC, "node_modules")]);
+    if (STEPS.has("prisma"))
+      parts.prisma_generate_s =
       (await timed("derive postgres schema", "npx", ["tsx", "scripts/derive-postgres-schema.ts"])).s +
       (await timed("prisma generate (sqlite)", "npx", ["prisma", "generate", "--schema", "prisma/schema.prisma"], { env: prismaEnv })).s +
       (await timed("prisma generate (postgresql)", "npx", ["prisma", "generate", "--schema", "prisma/postgresql/schema.prisma"], { env: prismaEnv })).s;
-    parts.monaco_assets_s = (await timed("editor assets", "bash", ["scripts/monaco-assets.sh"])).s;
+    if (STEPS.has("monaco")) parts.monaco_assets_s = (await timed("editor assets", "bash", ["scripts/monaco-assets.sh"])).s;
+    if (STEPS.has("images")) {
     assertOwnStorage(imagesEnv, storageConf);
     // The images: taken in turn with whoever else rebuilds this machine's images (/tmp/images.lock), into their own storage.
     const images = await part("images_s", () => timed("images (fresh storage root)", "flock", ["/tmp/images.lock", "bash", "scripts/images/build-all.sh", "--no-push", ...RECIPES], { env: imagesEnv }));
@@ -104,14 +110,15 @@ async function main(): Promise<void> {
       (FRESH_APT ? "with an empty .deb cache (every package downloaded from the Debian mirror)." : "with this machine's .deb cache (/var/cache/layerlab/apt; the package lists are still fetched from the mirror).") +
       " Pushing to the lab registry is not timed (the registry is this machine's).";
     if (images) rerunS = (await timed("images again (nothing changed)", "flock", ["/tmp/images.lock", "bash", "scripts/images/build-all.sh", "--no-push", ...RECIPES], { env: imagesEnv })).s;
-    parts.next_build_s = (await part("next_build_s", () => timed("next build", "npx", ["next", "build"])))?.s ?? null;
-    parts.server_start_s = parts.next_build_s === null ? null : await part("server_start_s", serverStart);
+    }
+    if (STEPS.has("next")) parts.next_build_s = (await part("next_build_s", () => timed("next build", "npx", ["next", "build"])))?.s ?? null;
+    if (STEPS.has("server")) parts.server_start_s = !parts.next_build_s ? null : await part("server_start_s", serverStart);
     notes.server_start = "server/index.ts (its own instance, port and data directory, pool size 0) from spawn until /api/health answers: migrations, the sandbox network, the admission's first reading.";
   } finally {
     cleanUp(storageConf);
   }
   const measured = Object.entries(parts).filter(([k]) => k !== "host_idempotent_s");
-  const complete = measured.every(([, s]) => s !== null);
+  const complete = STEPS.size === 6 && measured.every(([, s]) => s !== null);
   // Only a run whose every step succeeded states a fresh set-up time; otherwise the parts say what was measured.
   const fresh = complete ? Math.round(measured.reduce((sum, [, s]) => sum + (s ?? 0), 0)) : null;
   bench.finish(
