@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { typeInTerminal } from "./fixtures";
+import { openFirstChapter, SHOTS, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * The exercise editor against a real sandbox: Monaco comes from the lab itself (no CDN), a save lands in the
@@ -7,27 +7,10 @@ import { typeInTerminal } from "./fixtures";
  * dropping the learner's unsaved edits.
  */
 
-const SHOTS = "e2e/screenshots";
-
-async function openFirstChapter(page: Page, name: string): Promise<void> {
-  await page.goto("/");
-  await page.getByLabel(/your name/i).fill(name);
-  await page.getByRole("button", { name: "Start" }).click();
-  await page.getByRole("list", { name: "Chapters" }).getByRole("link").first().click();
-  await expect(page).toHaveURL(/\/chapters\//);
-}
-
 async function editorReady(page: Page): Promise<void> {
   await expect(page.locator(".monaco-editor")).toBeVisible({ timeout: 150_000 });
   await expect(page.getByRole("tab", { name: /^Dockerfile/ })).toHaveAttribute("aria-selected", "true");
 }
-
-async function terminalReady(page: Page): Promise<void> {
-  const terminal = page.getByRole("region", { name: "Terminal" });
-  await expect(terminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 150_000 });
-  await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
-}
-
 
 /** Types at the end of the open file, on a new line. */
 async function appendInEditor(page: Page, text: string): Promise<void> {

@@ -35,6 +35,25 @@ export async function startAsLearner(page: Page, name: string): Promise<void> {
   await expect(page.getByRole("heading", { name: `Welcome back, ${name}` })).toBeVisible();
 }
 
+/** A screenshot at each of SCREENS, named NAME-<screen>; the page's own size is put back afterwards. */
+export async function shotsAtBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
+  const before = page.viewportSize();
+  for (const screen of SCREENS) {
+    await page.setViewportSize({ width: screen.width, height: screen.height });
+    await shot(page, `${name}-${screen.name}`, focus);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+/** A new learner opens the first chapter of the catalog. */
+export async function openFirstChapter(page: Page, name: string): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel(/your name/i).fill(name);
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("list", { name: "Chapters" }).getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/chapters\//);
+}
+
 /** Waits until the page's terminal has a shell at a prompt. */
 export async function terminalReady(page: Page): Promise<Locator> {
   const terminal = page.getByRole("region", { name: "Terminal" });

@@ -44,3 +44,10 @@ export async function joinAs(page: Page, code: string, name: string): Promise<vo
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("heading", { name: `Welcome back, ${name}` })).toBeVisible();
 }
+
+/** Ends the workshop from its page, which removes its members' sandboxes: a test leaves none behind. */
+export async function endWorkshop(instructor: Page, timeoutMs = 240_000): Promise<void> {
+  instructor.once("dialog", (dialog) => void dialog.accept());
+  await instructor.getByRole("button", { name: "End workshop" }).click();
+  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: timeoutMs });
+}

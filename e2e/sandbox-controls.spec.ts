@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { SCREENS, shot, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
+import { shotsAtBothSizes, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
 import { createWorkshop, E2E_ADMIN, joinAs, signInAsInstructor } from "./instructor";
 
 /**
@@ -50,15 +50,6 @@ async function expectFreshExerciseFiles(page: Page, edit: string): Promise<void>
   await expect(page.locator(".lab-editor-dirty")).toHaveCount(0);
   await expect(page.getByText(/is not in your sandbox/)).toHaveCount(0);
   await expect(page.getByText(/changed in the sandbox/)).toHaveCount(0);
-}
-
-async function shotsAtBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
-  const before = page.viewportSize();
-  for (const screen of SCREENS) {
-    await page.setViewportSize({ width: screen.width, height: screen.height });
-    await shot(page, `${name}-${screen.name}`, focus);
-  }
-  if (before) await page.setViewportSize(before);
 }
 
 test("Restart keeps the learner's file; Start over asks first, then the editor shows the fresh exercise files without a reload", async ({ page }) => {

@@ -1,32 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
+import { openFirstChapter, SHOTS, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * A new learner opens the first chapter, runs a command in the terminal and sees its output; after a reload
  * the terminal shows the same shell, its screen and its scrollback.
  */
-
-const SHOTS = "e2e/screenshots";
-
-async function terminalReady(page: Page): Promise<void> {
-  const terminal = page.getByRole("region", { name: "Terminal" });
-  // The sandbox may be starting: the overlay says so meanwhile, the page never sits blank.
-  await expect(terminal).toHaveAttribute("data-terminal-state", "ready", { timeout: 150_000 });
-  await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
-}
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByRole("region", { name: "Terminal" }).locator(".xterm-screen").click();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
-
-async function openFirstChapter(page: Page, name: string): Promise<void> {
-  await page.goto("/");
-  await page.getByLabel(/your name/i).fill(name);
-  await page.getByRole("button", { name: "Start" }).click();
-  await page.getByRole("list", { name: "Chapters" }).getByRole("link").first().click();
-  await expect(page).toHaveURL(/\/chapters\//);
-}
 
 test("a learner runs a command in the terminal, reloads, and finds the same shell with its scrollback", async ({ page }) => {
   await openFirstChapter(page, "Terminal Tester");
