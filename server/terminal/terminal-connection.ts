@@ -1,14 +1,8 @@
 import "server-only";
 import type { WebSocket } from "ws";
-import {
-  encodeMessage,
-  MAX_INPUT_FRAME_BYTES,
-  parseClientMessage,
-  TERMINAL_CLOSE,
-  type ClientMessage,
-  type ServerMessage,
-} from "@/lib/terminal-protocol";
+import { MAX_INPUT_FRAME_BYTES, parseClientMessage, TERMINAL_CLOSE, type ClientMessage } from "@/lib/terminal-protocol";
 import { FlowControl, type FlowChange, type Watermarks } from "./flow-control";
+import { SocketPeer } from "./socket-peer";
 import type { TerminalHub } from "./terminal-hub";
 import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "./terminal-session";
 
@@ -31,33 +25,23 @@ export const DEFAULT_CONNECTION_OPTIONS: ConnectionOptions = {
 };
 
 /** One browser tab's WebSocket onto its learner's shell. */
-export class TerminalConnection implements TerminalViewer {
+export class TerminalConnection extends SocketPeer implements TerminalViewer {
   private session: TerminalSession | null = null;
   private readonly flow: FlowControl;
   private helloSeen = false;
-  private alive = true;
-  private closed = false;
   private stallTimer: NodeJS.Timeout | null = null;
   private readonly helloTimer: NodeJS.Timeout;
-  private readonly pingTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly learnerId: string,
     private readonly hub: TerminalHub,
     private readonly options: ConnectionOptions,
   ) {
+    super(ws, options.pingEveryMs);
     this.flow = new FlowControl(options.watermarks);
     this.helloTimer = setTimeout(() => this.close(TERMINAL_CLOSE.timeout, "no hello"), options.helloTimeoutMs);
-    this.pingTimer = setInterval(() => {
-      if (!this.alive) return this.ws.terminate();
-      this.alive = false;
-      this.ws.ping();
-    }, options.pingEveryMs);
-    ws.on("pong", () => (this.alive = true));
     ws.on("message", (data, isBinary) => this.onMessage(data as Buffer | Buffer[] | ArrayBuffer, isBinary));
-    ws.on("close", () => this.cleanup());
-    ws.on("error", () => this.cleanup());
   }
 
   get unackedBytes(): number {
@@ -163,20 +147,8 @@ export class TerminalConnection implements TerminalViewer {
     }
   }
 
-  private send(message: ServerMessage): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeMessage(message));
-  }
-
-  private close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
-    this.cleanup();
-  }
-
-  private cleanup(): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     clearTimeout(this.helloTimer);
-    clearInterval(this.pingTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     if (this.session) this.hub.detach(this.learnerId, this.session, this);
     this.session = null;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { WebSocket } from "ws";
-import { encodeMessage, parseClientMessage, TERMINAL_CLOSE, type ServerMessage } from "@/lib/terminal-protocol";
+import { parseClientMessage, TERMINAL_CLOSE } from "@/lib/terminal-protocol";
+import { SocketPeer } from "./socket-peer";
 import type { TerminalHub } from "./terminal-hub";
 import type { AttachInfo, DetachReason, TerminalViewer } from "./terminal-session";
 
@@ -11,29 +12,19 @@ import type { AttachInfo, DetachReason, TerminalViewer } from "./terminal-sessio
  * The watcher never pauses the learner's shell either; a watcher too slow to keep up is dropped and reconnects
  * to a fresh snapshot.
  */
-export class WatchConnection implements TerminalViewer {
+export class WatchConnection extends SocketPeer implements TerminalViewer {
   readonly watcher = true;
   private stop: (() => void) | null = null;
-  private closed = false;
   private warnedReadOnly = false;
-  private alive = true;
-  private readonly pingTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly learnerId: string,
     private readonly hub: TerminalHub,
     private readonly options: { maxBufferedBytes: number; pingEveryMs: number },
   ) {
-    this.pingTimer = setInterval(() => {
-      if (!this.alive) return this.ws.terminate();
-      this.alive = false;
-      this.ws.ping();
-    }, options.pingEveryMs);
-    ws.on("pong", () => (this.alive = true));
+    super(ws, options.pingEveryMs);
     ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on("close", () => this.cleanup());
-    ws.on("error", () => this.cleanup());
   }
 
   start(info: AttachInfo): void {
@@ -85,19 +76,7 @@ export class WatchConnection implements TerminalViewer {
     }
   }
 
-  private send(message: ServerMessage): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeMessage(message));
-  }
-
-  private close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
-    this.cleanup();
-  }
-
-  private cleanup(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.pingTimer);
+  protected release(): void {
     this.stop?.();
     this.stop = null;
   }
