@@ -22,12 +22,13 @@ ll_require_root
 # Host packages. chromium is only for the e2e tests; curl for health checks;
 # arch-test lets mmdebstrap verify it can run arm64 binaries; catatonit is podman's --init;
 # apache2-utils (htpasswd) makes the lab registry's push password.
+# strace: the terminal test holds back tmux's attach with its fault injection (server/terminal/host-tmux.test-support.ts).
 # postgresql: the tests run the data layer against it too (scripts/postgres-for-tests.sh).
 # zstd compresses the kept homes of expired sandboxes (server/sandbox/home-archive.ts).
 HOST_PACKAGES=(
   podman runc uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables nftables kmod e2fsprogs util-linux zstd
   catatonit qemu-user-static binfmt-support arch-test mmdebstrap debian-archive-keyring
-  ca-certificates curl apache2-utils tmux jq chromium
+  ca-certificates curl apache2-utils tmux jq chromium strace
   postgresql
 )
 

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { SandboxDriver } from "@/server/sandbox/driver";
+import type { PtyCommand, SandboxDriver } from "@/server/sandbox/driver";
 
 const IMAGE_ETC = path.resolve("scripts/images/sandbox/rootfs/etc");
 
@@ -39,4 +39,14 @@ export function hostTmuxDriver(): Pick<SandboxDriver, "ptyCommand"> & { socketOf
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The same tmux client with every message it sends its server after the first held back 300 ms (strace's fault
+ * injection): the server then reads the lab's commands from the client's stdin before the client's own command (the
+ * attach) arrives, which a loaded machine does now and then by itself.
+ */
+export function lateAttach(command: PtyCommand): PtyCommand {
+  const inject = ["-e", "trace=sendmsg", "-e", "inject=sendmsg:delay_enter=300000:when=2+"];
+  return { file: "strace", args: ["-qq", "-o", "/dev/null", ...inject, command.file, ...command.args] };
 }

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONTROL_MESSAGE_BYTES, TERMINAL_CLOSE, TERMINAL_PATH, TERMINAL_WATCH_PATH } from "@/lib/terminal-protocol";
-import { hostTmuxDriver } from "./host-tmux.test-support";
+import { hostTmuxDriver, lateAttach } from "./host-tmux.test-support";
 import { UpgradeRouter, type UpgradeHandler } from "@/server/http/upgrade-router";
 import { createTerminalGateway, type TerminalGateway } from "./terminal-gateway";
 import { TerminalHub, type PromptEvent } from "./terminal-hub";
@@ -28,7 +28,15 @@ function watchOutput(hub: TerminalHub, learnerId: string, onData: (chunk: Uint8A
  * terminal.int.test.ts.
  */
 
-const driver = hostTmuxDriver();
+const hostDriver = hostTmuxDriver();
+// The learner "late": tmux reads the lab's commands before it attaches the lab's client (see lateAttach).
+const driver: typeof hostDriver = {
+  ...hostDriver,
+  ptyCommand: (id, command, options) => {
+    const pty = hostDriver.ptyCommand(id, command, options);
+    return id === "sandbox-of-late" ? lateAttach(pty) : pty;
+  },
+};
 let server: http.Server;
 let url: string;
 let origin: string;
@@ -263,6 +271,24 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
 
   it("is reached only on its own paths: the upgrade router answers any other path 404", async () => {
     await expect(TerminalTestClient.connect({ url: url.replace("/ws/terminal", "/_next/webpack-hmr"), origin, cookie: "test_learner=ada" })).rejects.toThrow("HTTP 404");
+  });
+
+  it("shows what a learner types and its output, at the tab's size, even when tmux attaches the lab late", async () => {
+    // A new shell: tmux has no session until its attach runs.
+    const first = await connect("late");
+    await ready(first);
+    first.type("echo late-$((2+3))\r");
+    await first.waitForText("late-5");
+    await first.close();
+    // Its existing shell, attached again (as after a server restart), from a tab of another size: what the shell
+    // prints straight after the restored screen reaches the tab, and the size is the tab's.
+    await hub.letGo("late");
+    const again = await connect("late", { cols: 87, rows: 23 });
+    await ready(again);
+    again.type("stty size; echo again-$((3+4))\r");
+    await again.waitForText("again-7");
+    expect(again.text).toContain("23 87");
+    await again.close();
   });
 
   it("keeps learners apart: another learner's cookie reaches only their own shell", async () => {

@@ -102,6 +102,8 @@ export class TerminalSession {
   private size: { cols: number; rows: number };
   private sawExit: string | null = null;
   private closing = false;
+  /** Sends the lab's first commands; called once, when tmux says this client is attached. */
+  private whenAttached: (() => void) | null = null;
   private endedFlag = false;
   private readonly endListeners: (() => void)[] = [];
   /** Settles once tmux has told us which pane to show; fails if the attachment dies first. */
@@ -132,15 +134,21 @@ export class TerminalSession {
         clearTimeout(timer);
         reject(new Error("the terminal in the sandbox ended while starting"));
       });
-      this.write(pauseAfterCommand(options.pauseAfterSeconds), () => {});
-      this.write(PANE_ID_COMMAND, (reply) => {
-        clearTimeout(timer);
-        const pane = reply.ok && reply.lines[0] ? Buffer.from(reply.lines[0]).toString("latin1").trim() : "";
-        if (!/^%\d+$/.test(pane)) return reject(new Error(`tmux answered no pane (${pane || "nothing"})`));
-        this.pane = pane;
-        resolve();
-      });
-      this.write(resizeCommand(initialSize.cols, initialSize.rows), () => {});
+      // Only once tmux has attached this client to the session (it says %session-changed): tmux may run commands
+      // read from the client before its own attach, and then answers "no current client" to refresh-client and,
+      // worse, sends none of the pane's output until the attach, so the echo of what the learner types first
+      // (or a whole command's output) never reaches the tab although the snapshot said it was up to date.
+      this.whenAttached = () => {
+        this.write(pauseAfterCommand(options.pauseAfterSeconds), () => {});
+        this.write(PANE_ID_COMMAND, (reply) => {
+          clearTimeout(timer);
+          const pane = reply.ok && reply.lines[0] ? Buffer.from(reply.lines[0]).toString("latin1").trim() : "";
+          if (!/^%\d+$/.test(pane)) return reject(new Error(`tmux answered no pane (${pane || "nothing"})`));
+          this.pane = pane;
+          resolve();
+        });
+        this.write(resizeCommand(initialSize.cols, initialSize.rows), () => {});
+      };
     });
     // Nobody may be awaiting `ready` when it fails (the hub drops the session); the failure is handled there.
     this.ready.catch(() => {});
@@ -295,6 +303,11 @@ export class TerminalSession {
         this.sawExit = event.reason;
         return;
       case "notification":
+        if (event.name === "session-changed" && this.whenAttached) {
+          const attached = this.whenAttached;
+          this.whenAttached = null;
+          attached();
+        }
         if (event.name === "pause" && event.args === this.pane) this.catchUp(this.pane);
         return;
     }
