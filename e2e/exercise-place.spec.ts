@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { SCREENS, shot, terminalReady, typeInTerminal } from "./fixtures";
-import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
+import { shotsAtBothSizes, terminalReady, typeInTerminal } from "./fixtures";
+import { createWorkshop, endWorkshop, joinAs, signInAsInstructor } from "./instructor";
 
 /**
  * Each exercise its own place (issue 11), against a real lab, a real sandbox and its Docker: opening a chapter moves
@@ -12,13 +12,6 @@ import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
  */
 
 const PULL_MS = 240_000;
-
-/** Ends the workshop from its page, which removes its members' sandboxes: the test leaves none behind. */
-async function endWorkshop(instructor: Page): Promise<void> {
-  instructor.once("dialog", (dialog) => void dialog.accept());
-  await instructor.getByRole("button", { name: "End workshop" }).click();
-  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: PULL_MS });
-}
 
 /** The code block of the current step whose text starts with `first` (its first line). */
 function codeBlock(page: Page, first: string): Locator {
@@ -53,15 +46,6 @@ async function nextAnswer(answers: unknown[], count: number): Promise<unknown> {
 
 function terminalText(page: Page): Locator {
   return page.getByRole("region", { name: "Terminal" }).locator(".xterm-rows");
-}
-
-async function shotsAtBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
-  const before = page.viewportSize();
-  for (const screen of SCREENS) {
-    await page.setViewportSize({ width: screen.width, height: screen.height });
-    await shot(page, `${name}-${screen.name}`, focus);
-  }
-  if (before) await page.setViewportSize(before);
 }
 
 test("the terminal opens in the chapter's folder, ▶ Run runs there, and a placeholder is filled in (with the running container's id) first; a clean stage in one click", async ({ page, browser }) => {

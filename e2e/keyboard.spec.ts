@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { createWorkshop, joinAs, signInAsInstructor } from "./instructor";
+import { createWorkshop, endWorkshop, joinAs, signInAsInstructor } from "./instructor";
 
 /**
  * A learner does step 1 of chapter 01 with the keyboard alone: after the first page load, focus moves only with
@@ -32,13 +32,6 @@ function focusIn(page: Page): Promise<"editor" | "terminal" | "elsewhere"> {
     if (el?.closest(".xterm")) return "terminal";
     return "elsewhere";
   });
-}
-
-/** Ends the workshop from its page, which removes its members' sandboxes: a test leaves none behind. */
-async function endWorkshop(instructor: Page): Promise<void> {
-  instructor.once("dialog", (dialog) => void dialog.accept());
-  await instructor.getByRole("button", { name: "End workshop" }).click();
-  await expect(instructor.getByText(/Workshop ended; \d+ sandbox(es)? released/)).toBeVisible({ timeout: BUILD_MS });
 }
 
 test("a chapter step with the keyboard alone: editor, terminal, checks, screen-reader mode", async ({ page, browser }) => {
