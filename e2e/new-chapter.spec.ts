@@ -117,6 +117,9 @@ test("a new learner completes chapter 10 (cache export, build outputs) in the br
   await nextStep(page);
   await expectStep(page, 4, "Get the program out, without an image");
   await editAndSave(page, "Dockerfile", PROGRAM_DOCKERFILE);
+  // The save runs the checks: the stage is there, but nothing is built out of it yet, and the page says so.
+  await expect(check(page, "exported")).toHaveAttribute("data-status", "failed", { timeout: BUILD_MS });
+  await expect(check(page, "exported")).toContainText("There is no out yet");
   await shot(page, "05-step4-edited");
   await typeInTerminal(page, "clear; rm -rf out && docker buildx build --target program -o out . && sh out/hello");
   await expect(screen).toContainText("Hello from a program BuildKit built", { timeout: BUILD_MS });
