@@ -43,7 +43,7 @@ test("a learner plays a drill to the end: broken, hint, fixed in the editor, sco
   await page.getByRole("button", { name: "Start" }).click();
   await page.getByRole("link", { name: /Troubleshooting drills/ }).click();
   await expect(page).toHaveURL(/\/drills$/);
-  await expect(page.getByRole("list", { name: "Drills" }).getByRole("listitem")).toHaveCount(15);
+  await expect(page.getByRole("list", { name: "Drills" }).getByRole("listitem")).toHaveCount(25);
   await shot(page, "01-catalog");
   await page.getByRole("link", { name: /Hello, \$NAME/ }).click();
   await expect(page).toHaveURL(new RegExp(`/drills/${DRILL}$`));

@@ -189,10 +189,14 @@ describe("the HTTP edge of a real lab server", () => {
     for (let i = 0; i < 60; i++) statuses.push((await newSession(room)).status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(60);
 
-    const over = await newSession(room);
-    expect(over.status).toBe(429);
-    expect(over.headers).toMatch(/^retry-after: [1-9]\d*$/im);
-    expect(JSON.parse(over.body)).toMatchObject({ code: "rate_limited", error: expect.stringMatching(/Too many new sessions from your network\. Wait \d+ s/) });
+    // The bucket refills one session per 2 s, and on a loaded machine the 60 above can take longer than that: ten
+    // more at once still find it empty, whatever the 60 took.
+    const more = await Promise.all(Array.from({ length: 10 }, () => newSession(room)));
+    const over = more.find((r) => r.status === 429);
+    expect(more.map((r) => r.status).filter((s) => s !== 429 && s !== 201)).toEqual([]);
+    expect(over, more.map((r) => r.status).join(" ")).toBeDefined();
+    expect(over!.headers).toMatch(/^retry-after: [1-9]\d*$/im);
+    expect(JSON.parse(over!.body)).toMatchObject({ code: "rate_limited", error: expect.stringMatching(/Too many new sessions from your network\. Wait \d+ s/) });
 
     expect((await newSession("127.0.0.78")).status).toBe(201);
   });

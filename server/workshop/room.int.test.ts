@@ -104,9 +104,9 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
       expect(snapshot.steps.map((s) => `${s.label} ${s.stepId}`)).toEqual(["1 fat", "2 slim", "3 chmod"]);
     });
 
-    it("a verdict reaches the dashboard of the learner's workshop within 2 s, with the run's failing check", async () => {
-      const event = nextEvent(workshopId, 2000);
-      const started = Date.now();
+    // How fast it arrives is bench:workshop's figure (verdict → dashboard); here the deadline only ends a hung test.
+    it("a verdict reaches the dashboard of the learner's workshop, with the run's failing check", async () => {
+      const event = nextEvent(workshopId, 30_000);
       await db().checkRun.create({
         data: {
           learnerId: ada,
@@ -120,16 +120,14 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
       });
       await recordStepVerdict(ada, "layers", "fat", { passed: false, summary: "1 check fails." });
       const got = await event;
-      expect(Date.now() - started).toBeLessThan(2000);
       expect(got.learners).toHaveLength(1);
       expect(got.learners[0]).toMatchObject({ learnerId: ada, displayName: "Ada" });
       expect(got.learners[0].runs[0].checks[0]).toEqual({ id: "size", title: "Layer sizes", status: "failed", message: "layer 2 still holds 180 MB" });
     });
 
     it("hint use is published too, and a burst of changes collapses into one event", async () => {
-      const event = nextEvent(workshopId, 2000);
-      await recordHintOpened(ada, "layers", "fat", 1);
-      await recordHintOpened(bob, "layers", "fat", 2);
+      const event = nextEvent(workshopId, 30_000);
+      await Promise.all([recordHintOpened(ada, "layers", "fat", 1), recordHintOpened(bob, "layers", "fat", 2)]);
       const got = await event;
       expect(got.learners.map((l) => l.learnerId).sort()).toEqual([ada, bob].sort());
       expect(got.learners.find((l) => l.learnerId === bob)!.progress[0].hintsOpened).toBe(2);
@@ -138,7 +136,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
     it("another workshop's dashboard hears nothing of this room's learners", async () => {
       const heard: RoomEvent[] = [];
       const stop = feed.subscribeRoom(otherRoom, (e) => heard.push(e));
-      const mine = nextEvent(workshopId, 2000);
+      const mine = nextEvent(workshopId, 30_000);
       await recordHintOpened(ada, "layers", "slim", 1);
       await mine;
       stop();
