@@ -69,8 +69,10 @@ test("the editor loads from the lab, lints the Dockerfile, and a save is what th
   await page.screenshot({ path: `${SHOTS}/editor-saved.png` });
 
   await terminalReady(page);
-  // Upper-cased by the shell, so the echo of the command line itself cannot match.
-  await typeInTerminal(page, `tail -n 1 ${await exerciseFolder(page)}/Dockerfile | tr a-z A-Z`);
+  // Upper-cased by the shell, so the echo of the command line itself cannot match. The saved file ends without a
+  // newline (the learner typed none), so paste ends the output with one: otherwise the prompt shares the row and a
+  // terminal resize (SIGWINCH: readline clears the whole row and redraws its prompt) wipes the line off the screen.
+  await typeInTerminal(page, `tail -n 1 ${await exerciseFolder(page)}/Dockerfile | tr a-z A-Z | paste -sd ,`);
   await expect(page.getByRole("region", { name: "Terminal" }).locator(".xterm-rows")).toContainText("# EDITED-IN-BROWSER-42");
   await page.screenshot({ path: `${SHOTS}/editor-cat-in-terminal.png` });
 
@@ -118,11 +120,11 @@ test("a change made in the terminal reaches the editor, and never overwrites uns
     await page.keyboard.press("Control+s");
   }
   await expect(page.getByText(/^Saved Dockerfile at /)).toBeVisible();
-  // The file ended with a newline, so the appended line follows an empty one.
-  await typeInTerminal(page, `tail -n 3 ${dockerfile} | tr a-z A-Z`);
+  // The file ended with a newline, so the appended line follows an empty one; "# mine-2" is the last line and has
+  // no newline, so paste joins the three lines on one row that ends with one (see the first test for why).
+  await typeInTerminal(page, `tail -n 3 ${dockerfile} | tr a-z A-Z | paste -sd ,`);
   const rows = page.getByRole("region", { name: "Terminal" }).locator(".xterm-rows");
-  await expect(rows).toContainText("# THEIRS-41");
-  await expect(rows).toContainText("# MINE-2");
+  await expect(rows).toContainText("# THEIRS-41,,# MINE-2");
   await expect(rows).not.toContainText("# THEIRS-42");
   await page.screenshot({ path: `${SHOTS}/editor-overwrote.png` });
 });
