@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback, useEffect, useState, type RefObject } from "react";
 import { StepText } from "./StepText";
 import type { VerdictSummary } from "./VerdictStatus";
@@ -182,6 +183,11 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed, onStatus, chec
           })}
         </ul>
         {verdict?.passed && <p className="step-done">Step complete.</p>}
+        {current === chapter.steps.length - 1 && chapter.steps.every((s) => passed.has(s.id)) && (
+          <p className="chapter-done" role="status">
+            Chapter complete: every step passed. <Link href="/">Back to the chapters</Link>
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
