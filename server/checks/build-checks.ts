@@ -27,7 +27,7 @@ const buildSucceeds: Check<SpecOf<"build-succeeds">> = {
 
 // Copies the context (cache keys follow file contents, not folders or times, so the copy hits the
 // learner's cache), appends to one file, and prints the copy's folder.
-const PREPARE_COPY = `
+export const PREPARE_COPY = `
 set -eu
 context=$1 file=$2 text=$3 copy=$4
 mkdir -p "$copy"

@@ -2,19 +2,10 @@ import "server-only";
 import { judgeCacheImport, resolveCacheSource } from "@/lib/checks/cache-import";
 import { EXPORT_IS_FILE, EXPORT_IS_FOLDER, EXPORT_MISSING, INDEX_MARK, judgeExportedFiles } from "@/lib/checks/exported-files";
 import type { CheckResult } from "@/lib/checks/check-result";
+import { PREPARE_COPY } from "./build-checks";
 import { BUILD_MS, type Check, type CheckSandbox, type SpecOf } from "./check";
 
 /** Checks of what BuildKit moves out of a build: cache exported elsewhere, files written by --output. */
-
-// Copies the context with one file appended to, as build-cache does (cache keys follow contents, not folders).
-const PREPARE_COPY = `
-set -eu
-context=$1 file=$2 text=$3 copy=$4
-mkdir -p "$copy"
-cp -a "$context/." "$copy/"
-[ -f "$copy/$file" ] || exit 3
-printf '%s\\n' "$text" >> "$copy/$file"
-`;
 
 // A fingerprint of what decides the verdict: the cache's own manifest (or a local cache's index.json), the
 // context's files and the Dockerfile. Prints nothing useful (and fails) when the cache cannot be read.
