@@ -198,7 +198,13 @@ ensure_lab_registry() {
     state="$(podman container inspect "$cname" --format '{{.State.Status}}')"
     if [ "$state" != running ]; then
       # 8>&-: conmon must not inherit (and hold) this script's lock
-      ll_quiet podman start "$cname" 8>&- || ll_die "cannot start $cname; see: podman logs $cname"
+      # A failed restart can leave it "stopping" for good (its network namespace already gone): recreate it.
+      if ! ll_quiet podman start "$cname" 8>&-; then
+        [ "$attempt" = 2 ] && ll_die "cannot start $cname; see: podman logs $cname"
+        ll_log "registry: cannot start $cname (was $state); recreating it (data stays in volume $LAYERLAB_REGISTRY_VOLUME)"
+        ll_quiet podman rm -f -t 0 "$cname" || ll_die "cannot remove $cname; try: podman rm -f $cname"
+        continue
+      fi
       ll_log "registry: started $cname (was $state)"
     fi
     # A deadline, not a count: a hung registry makes each probe wait for its 2 s timeout.
