@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
 import type { Config } from "@/lib/config";
-import { queueMessage } from "./admission/admission-queue";
+import { describeSandboxProgress } from "@/lib/sandbox-progress";
 import { createLabAdmission } from "./admission/lab-admission";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
@@ -21,7 +21,7 @@ import { labHomeSnapshots } from "./sandbox/home-snapshots";
 import { createPodmanDriver } from "./sandbox/podman-driver";
 import { RunawayWatchdog } from "./sandbox/runaway-watchdog";
 import { recoveryMessage } from "./sandbox/sandbox-faults";
-import { SandboxManager, sandboxManagerOptions, type SandboxProgress, type SandboxRecovery } from "./sandbox/sandbox-manager";
+import { SandboxManager, sandboxManagerOptions, type SandboxRecovery } from "./sandbox/sandbox-manager";
 import { noticeWhenAttached, SandboxWatchdog } from "./sandbox/sandbox-watchdog";
 import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
@@ -29,20 +29,6 @@ import { restoreExerciseFiles } from "./workspace/restore-exercise-files";
 import { savedVersionsOf } from "./workspace/saved-versions";
 import { noteLearnerActivity } from "./workshop/room-feed";
 import { roomsToWarm } from "./workshop/room-warmer";
-
-const PROGRESS_TEXT: Record<Exclude<SandboxProgress["phase"], "queued">, { message: string; percent: number }> = {
-  "starting sandbox": { message: "Starting your sandbox…", percent: 30 },
-  "starting Docker": { message: "Starting Docker in your sandbox…", percent: 70 },
-  "restoring your work": { message: "Restoring your files and images from your last visit…", percent: 80 },
-  ready: { message: "Your sandbox is ready.", percent: 100 },
-};
-
-/** Progress as the browser shows it: a sentence and how far along. */
-export function describeProgress(progress: SandboxProgress): { phase: string; message: string; percent: number } {
-  if (progress.phase === "queued") return { phase: progress.phase, message: queueMessage(progress.position ?? 1), percent: 0 };
-  const text = PROGRESS_TEXT[progress.phase];
-  return { phase: progress.phase, ...text, ...(progress.note ? { message: `${text.message.replace(/…$/, "")}: ${progress.note}…` } : {}) };
-}
 
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
 export async function startLab(config: Config, upgrades: UpgradeRouter): Promise<{ stop(): Promise<void> }> {
@@ -78,7 +64,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
     driver,
     sandboxes: {
       acquire: async (learnerId, onProgress) => {
-        const acquired = await sandboxes.acquire(learnerId, onProgress && ((p) => onProgress(describeProgress(p))));
+        const acquired = await sandboxes.acquire(learnerId, onProgress && ((p) => onProgress({ phase: p.phase, ...describeSandboxProgress(p) })));
         return { id: acquired.sandboxId };
       },
       isIdle: (learnerId) => sandboxes.isIdle(learnerId),

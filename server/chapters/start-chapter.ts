@@ -1,20 +1,13 @@
 import "server-only";
 import type { Chapter } from "@/lib/content/chapter";
+import { describeSandboxProgress } from "@/lib/sandbox-progress";
 import type { StartEvent, StartPhase } from "@/lib/workspace/workspace-api";
-import { queueMessage } from "../admission/admission-queue";
 import { HttpError } from "../http/http-error";
 import { ndjsonLine } from "../http/ndjson";
 import type { LabRuntime } from "../runtime";
-import { LeftQueueError, type SandboxPhase } from "../sandbox/sandbox-manager";
+import { LeftQueueError } from "../sandbox/sandbox-manager";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
 
-/** Each phase of a sandbox start in the learner's words, and where the progress bar stands when it begins. */
-const PHASES: Record<Exclude<SandboxPhase, "queued">, { message: string; percent: number }> = {
-  "starting sandbox": { message: "Starting your sandbox", percent: 10 },
-  "starting Docker": { message: "Starting Docker inside your sandbox", percent: 45 },
-  "restoring your work": { message: "Restoring your files and images from your last visit", percent: 55 },
-  ready: { message: "Sandbox ready; opening your files", percent: 88 },
-};
 const TICK_MS = 1000;
 
 /**
@@ -39,14 +32,14 @@ export function startChapter(
       const send = (event: StartEvent) => {
         if (open) controller.enqueue(encoder.encode(ndjsonLine(event)));
       };
-      let step: { phase: StartPhase; message: string; percent: number; since: number } = { phase: "sandbox", message: "Finding your sandbox", percent: 3, since: Date.now() };
+      let step: { phase: StartPhase; message: string; percent: number; since: number } = { phase: "sandbox", message: "Finding your sandbox…", percent: 3, since: Date.now() };
       const report = () => {
         const seconds = Math.floor((Date.now() - step.since) / 1000);
         // In line, the position is the news: it changes by itself as places free.
         if (step.phase === "queued") return send({ phase: step.phase, message: step.message, percent: 0 });
         // The bar creeps on within a phase (never past the next phase's start), so a wait still shows motion.
         const percent = Math.max(step.percent, Math.min(step.percent + seconds * 2, step.percent + 30, 90));
-        send({ phase: step.phase, message: seconds >= 2 ? `${step.message}… (${seconds} s)` : `${step.message}…`, percent });
+        send({ phase: step.phase, message: seconds >= 2 ? `${step.message} (${seconds} s)` : step.message, percent });
       };
       const enter = (next: Omit<typeof step, "since">) => {
         step = { ...next, since: Date.now() };
@@ -57,15 +50,10 @@ export function startChapter(
         report();
         const sandbox = await lab.sandboxes.acquire(
           learnerId,
-          (progress) =>
-            enter(
-              progress.phase === "queued"
-                ? { phase: "queued", message: queueMessage(progress.position ?? 1), percent: 0 }
-                : { phase: "sandbox", ...PHASES[progress.phase], ...(progress.note ? { message: `${PHASES[progress.phase].message}: ${progress.note}` } : {}) },
-            ),
+          (progress) => enter({ phase: progress.phase === "queued" ? "queued" : "sandbox", ...describeSandboxProgress(progress) }),
           { address: request.address, signal: left.signal },
         );
-        enter({ phase: "files", message: `Putting the exercise files into ${chapter.workdir.replace(/^\/home\/learner/, "~")}`, percent: 92 });
+        enter({ phase: "files", message: `Putting the exercise files into ${chapter.workdir.replace(/^\/home\/learner/, "~")}…`, percent: 92 });
         const result = await placeExerciseFiles({ driver: lab.driver, sandboxId: sandbox.sandboxId, workdir: chapter.workdir }, chapter.files);
         send({ ready: true, ...result });
       } catch (error) {
