@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkResultViewSchema } from "../check-result-view";
 
 /**
  * The live room view of a workshop, as pure data: who is where, who is stuck and on what, who used hints.
@@ -6,13 +7,6 @@ import { z } from "zod";
  * CSV export both compute from them here, so the browser can recompute after each small update.
  * Times are epoch milliseconds: they cross the wire as they are.
  */
-
-const checkOutcome = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.enum(["passed", "failed", "skipped"]),
-  message: z.string(),
-});
 
 export const roomStepSchema = z.object({
   chapterId: z.string(),
@@ -39,7 +33,7 @@ export const roomCheckRunSchema = z.object({
   chapterId: z.string(),
   stepId: z.string(),
   passed: z.boolean(),
-  checks: z.array(checkOutcome),
+  checks: z.array(checkResultViewSchema),
   at: z.number(),
 });
 
