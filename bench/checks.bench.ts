@@ -161,6 +161,8 @@ const STEP_METHOD =
   "(bash $EPOCHREALTIME around it, no podman exec, no channel) and summed: what the step's commands cost the sandbox itself. floor_ratio_p50 = verdict p50 / floor p50 per step; " +
   "the top-level floor_ratio_p50 is the median over steps. all_steps_p95_ms: the worst per-step verdict p95 over steps whose checks do not build (no build-succeeds/build-cache); " +
   "read_only_steps_p95_ms: the same over steps whose checks only read (no container started by a check, no build). " +
+  "first_verdict_ms: the one run right after the solution was applied (what a learner waits for after the command that changed something; " +
+  "a check that starts a container keeps its pass for the same image id, so later runs of such steps are reads: first_verdict_ms is their engine-paced figure). " +
   "podman_exec_per_command_p50_ms: the same checks with a podman exec per command (as the lab did before issue 12), 2 runs, non-building steps. " +
   "No chapter is started after STEPS_BUDGET_S (default 900 s); those not reached are listed in chapters_skipped.";
 
@@ -170,6 +172,7 @@ function stepFigures(steps: StepFigures[], skipped: string[], wallS: number) {
   const worst = nonBuilding.reduce<StepFigures | undefined>((w, s) => (!w || s.verdict_ms.p95 > w.verdict_ms.p95 ? s : w), undefined);
   const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] : null);
   const readOnly = steps.filter((s) => s.read_only);
+  const worstFirst = nonBuilding.reduce<StepFigures | undefined>((w, s) => (!w || s.first_verdict_ms > w.first_verdict_ms ? s : w), undefined);
   const worstReadOnly = readOnly.reduce<StepFigures | undefined>((w, s) => (!w || s.verdict_ms.p95 > w.verdict_ms.p95 ? s : w), undefined);
   return {
     all_steps_p95_ms: worst ? Math.round(worst.verdict_ms.p95) : null,
@@ -180,6 +183,9 @@ function stepFigures(steps: StepFigures[], skipped: string[], wallS: number) {
     read_only_steps: readOnly.length,
     read_only_steps_p95_ms: worstReadOnly ? Math.round(worstReadOnly.verdict_ms.p95) : null,
     read_only_steps_p95_worst_step: worstReadOnly?.step ?? null,
+    // The verdict right after the change, over steps that do not build: for steps that start a container, the container's own time.
+    first_verdict_max_ms: worstFirst ? worstFirst.first_verdict_ms : null,
+    first_verdict_max_step: worstFirst?.step ?? null,
     floor_ratio_p50: median(steps.map((s) => s.floor_ratio_p50)),
     building_steps: building.length,
     building_steps_floor_ratio_max: building.length ? Math.max(...building.map((s) => s.floor_ratio_p50)) : null,

@@ -6,7 +6,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "../sandbox/driver";
 import { engineRequest, EngineUnavailableError } from "../sandbox/engine-socket";
+import { checkSpecSchema } from "@/lib/checks/check-spec";
 import { ChannelClosedError } from "./check-channel";
+import { runChecks } from "./check-runner";
 import { createTestSandbox, type TestSandbox } from "./sandbox.test-support";
 
 /**
@@ -178,5 +180,47 @@ describe("the engine's socket, asked from the host", () => {
     const capped = await engineRequest(path.join(home(), ".run"), "/info", { timeoutMs: 5000, maxBytes: 64 }).catch((e: unknown) => e);
     expect(capped).toBeInstanceOf(EngineUnavailableError);
     expect((capped as EngineUnavailableError).reason).toBe("too-large");
+  });
+});
+
+describe("checks that start a container", () => {
+  const spec = (output: string) => checkSpecSchema.parse({ id: "says", title: "The image says hi", kind: "container-output", image: "memo/hi:1", args: [], output });
+  /** Containers the sandbox's engine created since SINCE (the check's scratch containers are removed, their events stay). */
+  const created = async (since: string) => {
+    const events = await sandbox.exec(["docker", "events", "--since", since, "--until", now(), "--filter", "event=create", "--format", "{{.ID}}"]);
+    return events.stdout.split("\n").filter(Boolean).length;
+  };
+  const build = async (says: string) => {
+    const built = await sandbox.exec(["sh", "-c", `printf 'FROM busybox\\nCMD ["echo", "${says}"]\\n' | docker build -q -t memo/hi:1 -`], { timeoutMs: 120_000 });
+    expect(built.exitCode, built.stderr).toBe(0);
+  };
+  /** Now as the engine's event filters read it: seconds with a fraction (the sandbox shares the host's clock). */
+  const now = () => (Date.now() / 1000).toFixed(3);
+
+  it("run once per image: a pass is kept while the image is the same, and run again once it changes", async () => {
+    await build("hi");
+    let t = now();
+    // Positive control: the first verdict starts the learner's image.
+    expect((await runChecks(sandbox, "/home/learner", [spec("^hi")], "memo")).passed).toBe(true);
+    expect(await created(t)).toBe(1);
+    // The image did not change (a learner's `ls`): the same verdict, no container started.
+    t = now();
+    const again = await runChecks(sandbox, "/home/learner", [spec("^hi")], "memo");
+    expect(again.passed).toBe(true);
+    expect(again.checks[0].message).toContain("printed `hi`");
+    expect(await created(t)).toBe(0);
+    // A rebuild that changes the image is judged afresh.
+    await build("hi again");
+    t = now();
+    const rebuilt = await runChecks(sandbox, "/home/learner", [spec("^hi")], "memo");
+    expect(rebuilt.checks[0].message).toContain("printed `hi again`");
+    expect(await created(t)).toBe(1);
+  });
+
+  it("never keeps a failure: each verdict that fails starts the container again", async () => {
+    const t = now();
+    expect((await runChecks(sandbox, "/home/learner", [spec("^bye")], "memo")).passed).toBe(false);
+    expect((await runChecks(sandbox, "/home/learner", [spec("^bye")], "memo")).passed).toBe(false);
+    expect(await created(t)).toBe(2);
   });
 });

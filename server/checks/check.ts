@@ -24,6 +24,8 @@ export interface CheckSandbox {
   path(p: string): string;
   /** A name no other check run uses: scratch containers, folders. */
   scratchName(): string;
+  /** RUN's verdict, or the one that passed before under KEY in this sandbox (see PassedChecks). */
+  unlessPassed(key: string, run: () => Promise<CheckResult>): Promise<CheckResult>;
 }
 
 /** The sandbox did not answer at all (stopped, removed, podman failing): nothing more can be checked now. */
@@ -82,6 +84,13 @@ export function createCheckSandbox(exec: SandboxExec, workdir: string): CheckSan
     },
     path: (p) => (p.startsWith("/") ? p : p === "~" || p.startsWith("~/") ? `${LEARNER_HOME}${p.slice(1)}` : p === "." ? workdir : `${workdir}/${p.replace(/^\.\//, "")}`),
     scratchName: () => `layerlab-check-${randomBytes(4).toString("hex")}`,
+    unlessPassed: async (key, runCheck) => {
+      const kept = exec.passed?.get(key);
+      if (kept) return kept;
+      const result = await runCheck();
+      if (result.passed) exec.passed?.set(key, result);
+      return result;
+    },
   };
 }
 

@@ -29,8 +29,8 @@ function scripted(fingerprint: () => CommandOutput) {
     },
     path: (p) => `/home/learner/w/${p}`,
     scratchName: () => "scratch",
-    prefetch: () => {},
-  } as CheckSandbox;
+    unlessPassed: (_key, run) => run(),
+  };
   return { sandbox, sent };
 }
 
