@@ -118,6 +118,10 @@ describe("the check channel", () => {
   it("tells a stopped sandbox apart, and reopens once it is started again", async () => {
     await sandbox.exec(["true"]);
     await sandbox.driver.stop(sandbox.id);
+    // The open channel learns of the stop when its podman client exits, a moment after stop() returns; a request
+    // sent before that was under way when the agent died (the test above). Wait for it, then ask the stopped sandbox.
+    for (let i = 0; i < 100 && sandbox.channels.size > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(sandbox.channels.size).toBe(0);
     await expect(sandbox.exec(["true"])).rejects.toBeInstanceOf(SandboxUnavailableError);
     await sandbox.driver.start(sandbox.id);
     expect((await sandbox.exec(["echo", "back"])).stdout).toBe("back\n");
