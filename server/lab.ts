@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Config } from "@/lib/config";
 import { describeSandboxProgress } from "@/lib/sandbox-progress";
 import { createLabAdmission } from "./admission/lab-admission";
+import { RateLimits } from "./auth/rate-limit";
 import { CheckScheduler } from "./checks/check-scheduler";
 import { checkLearnerStep } from "./checks/learner-checks";
 import { CheckChannels } from "./checks/sandbox-exec";
@@ -11,9 +12,10 @@ import { getDrills } from "./content/drills";
 import { migrateDatabase } from "./db/migrate";
 import { configureDatabase } from "./db/client";
 import { createDatabaseSandboxStore } from "./db/sandbox-assignments";
-import { publishToLearner } from "./events/learner-event-bus";
+import { LearnerEventBus } from "./events/learner-event-bus";
 import { HealthMonitor, labHealthChecks } from "./health/lab-health";
 import type { UpgradeRouter } from "./http/upgrade-router";
+import { StepProgressLog } from "./progress/step-progress";
 import { setRuntime, type LabRuntime } from "./runtime";
 import { keepSandboxNetwork } from "./sandbox/network-policy";
 import { baseStoreOf } from "./sandbox/base-store";
@@ -27,8 +29,20 @@ import { attachTerminalGateway } from "./terminal/terminal-gateway";
 import { TerminalHub } from "./terminal/terminal-hub";
 import { restoreExerciseFiles } from "./workspace/restore-exercise-files";
 import { savedVersionsOf } from "./workspace/saved-versions";
-import { noteLearnerActivity } from "./workshop/room-feed";
+import { SharedListings } from "./workspace/shared-listing";
+import { RoomFeed } from "./workshop/room-feed";
 import { roomsToWarm } from "./workshop/room-warmer";
+
+/**
+ * The lab's in-process state that routes and the custom server share, each part created once here and handed
+ * down through the runtime. Every change of a learner's progress reaches the instructors' room view through the
+ * wiring here (and their typing, through the terminal hub's wiring in startLab).
+ */
+export function createSharedState(): Pick<LabRuntime, "events" | "limits" | "roomFeed" | "listings" | "progress"> {
+  const roomFeed = new RoomFeed();
+  const progress = new StepProgressLog((learnerId) => roomFeed.noteLearnerChanged(learnerId));
+  return { events: new LearnerEventBus(), limits: new RateLimits(), roomFeed, listings: new SharedListings(), progress };
+}
 
 /** Starts everything the lab keeps running beside Next: database, sandboxes, network policy, terminals, checks. */
 export async function startLab(config: Config, upgrades: UpgradeRouter): Promise<{ stop(): Promise<void> }> {
@@ -49,12 +63,14 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   });
   const policy = await keepSandboxNetwork({ instance: config.LAYERLAB_INSTANCE, network: config.LAYERLAB_NETWORK, registry: config.LAYERLAB_REGISTRY, egress: config.LAYERLAB_EGRESS });
   const admission = createLabAdmission(config);
+  const shared = createSharedState();
+  const { events, roomFeed, progress } = shared;
   // What the lab did about a learner's sandbox by itself, told in their terminal and on their page.
   const onRecovered = (r: SandboxRecovery) =>
     void (async () => {
       if (r.action === "replaced") await restoreExerciseFiles(driver, r.learnerId, r.sandboxId, savedVersionsOf(config)).catch((error) => console.error(`putting ${r.learnerId}'s exercise files back failed:`, error));
       const message = recoveryMessage(r.fault, r.action, { memoryMb: config.LAYERLAB_SANDBOX_MEMORY_MB, pids: config.LAYERLAB_SANDBOX_PIDS });
-      publishToLearner(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
+      events.publish(r.learnerId, { type: "recovery", fault: r.fault, action: r.action, message });
       noticeWhenAttached((learnerId, line) => terminals.notice(learnerId, line), r.learnerId, message);
     })();
   const sandboxes = new SandboxManager({ ...sandboxManagerOptions(config, { driver, store: createDatabaseSandboxStore() }), admission, onRecovered, homes: labHomeSnapshots(config, diskDir), warmRooms: () => roomsToWarm(config.LAYERLAB_WARM_SEATS) });
@@ -72,7 +88,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
         sandboxes.touch(learnerId);
         watchdog.noteInput(learnerId);
         // Typing is the room view's "last active".
-        noteLearnerActivity(learnerId);
+        roomFeed.noteLearnerActivity(learnerId);
       },
     },
   });
@@ -102,20 +118,30 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   const checks = new CheckScheduler({
     run: (learnerId, step, trigger) =>
       checkLearnerStep(
-        { exec: (id) => checkChannels.for(id), sandboxOf: (id) => sandboxes.sandboxOf(id), acquire: async (id) => (await sandboxes.acquire(id)).sandboxId },
+        { exec: (id) => checkChannels.for(id), sandboxOf: (id) => sandboxes.sandboxOf(id), acquire: async (id) => (await sandboxes.acquire(id)).sandboxId, progress },
         learnerId,
         step,
         trigger,
       ),
-    onChecking: (learnerId, step) => publishToLearner(learnerId, { type: "checking", ...step }),
-    onVerdict: (learnerId, step, verdict) => publishToLearner(learnerId, { type: "verdict", ...step, verdict }),
+    onChecking: (learnerId, step) => events.publish(learnerId, { type: "checking", ...step }),
+    onVerdict: (learnerId, step, verdict) => events.publish(learnerId, { type: "verdict", ...step, verdict }),
   });
   terminals.onPrompt(({ learnerId }) => void checks.request(learnerId, "prompt"));
 
   const health = new HealthMonitor(
     labHealthChecks(config, { listSandboxes: () => driver.list(), admission: () => ({ ...sandboxes.admissionStatus(), capacity: admission.lastCapacity() }) }),
   );
-  const runtime: LabRuntime = { config, driver, sandboxes, terminals, checks, checkChannels, health, drillChecks: new Set() };
+  const runtime: LabRuntime = {
+    config,
+    driver,
+    sandboxes,
+    terminals,
+    checks,
+    checkChannels,
+    health,
+    drillChecks: new Set(),
+    ...shared,
+  };
   setRuntime(runtime);
   const gateway = attachTerminalGateway(upgrades, runtime);
 

@@ -2,14 +2,19 @@ import "server-only";
 import type { Config } from "@/lib/config";
 import type { CheckScheduler } from "./checks/check-scheduler";
 import type { CheckChannels } from "./checks/sandbox-exec";
+import type { RateLimits } from "./auth/rate-limit";
+import type { LearnerEventBus } from "./events/learner-event-bus";
 import type { HealthMonitor } from "./health/lab-health";
+import type { StepProgressLog } from "./progress/step-progress";
 import type { SandboxDriver } from "./sandbox/driver";
 import type { SandboxManager } from "./sandbox/sandbox-manager";
 import type { TerminalHub } from "./terminal/terminal-hub";
+import type { RoomFeed } from "./workshop/room-feed";
+import type { SharedListings } from "./workspace/shared-listing";
 
 /**
- * What the custom server starts once and every request handler shares. Next bundles route handlers
- * separately from the custom server's own module graph, so the instance lives on globalThis.
+ * What the custom server starts once (server/lab.ts) and every request handler shares: all the lab's in-process
+ * state lives here and is handed down as arguments.
  */
 export interface LabRuntime {
   config: Config;
@@ -23,8 +28,20 @@ export interface LabRuntime {
   health: HealthMonitor;
   /** Learners whose drill check runs now: one at a time each, as every check builds and runs containers. */
   drillChecks: Set<string>;
+  /** Events to each learner's open pages (verdicts, messages, sandbox changes). */
+  events: LearnerEventBus;
+  /** The per-address and per-learner limits (sign-ins, joins, sessions, sandbox controls). */
+  limits: RateLimits;
+  /** The instructors' live room view. */
+  roomFeed: RoomFeed;
+  /** The editor's change polls, shared between a learner's tabs. */
+  listings: SharedListings;
+  /** Writes of step progress; lab.ts tells the room feed of each. */
+  progress: StepProgressLog;
 }
 
+// The one bridge to the runtime: Next bundles route handlers separately from the custom server's own module graph,
+// so a module-level variable here would be a different, empty one in every route bundle. The process is shared.
 const slot = globalThis as unknown as { layerlabRuntime?: LabRuntime };
 
 export function setRuntime(runtime: LabRuntime): void {

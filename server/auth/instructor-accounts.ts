@@ -4,7 +4,7 @@ import { recordAudit } from "../db/audit";
 import { AdminExistsError, createAdministrator, createInstructor, findInstructorCredentials, UsernameTakenError, type Instructor } from "../db/instructors";
 import { startInstructorSession, type InstructorIdentity } from "./instructor-session";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password";
-import { enforceLimit, limiter } from "./rate-limit";
+import { enforceLimit, type RateLimits } from "./rate-limit";
 import { HttpError } from "./request-guard";
 
 export interface SignedIn {
@@ -35,9 +35,9 @@ const WRONG = "Wrong username or password.";
  * Signs in, rate-limited per address and, for failures, per address and username. An unknown username
  * costs the same hashing as a wrong password and gets the same answer, so neither leaks which exist.
  */
-export async function signIn(username: string, password: string, address: string): Promise<SignedIn> {
-  enforceLimit(limiter("login"), address, "sign-in attempts");
-  const failures = limiter("loginFailure");
+export async function signIn(limits: RateLimits, username: string, password: string, address: string): Promise<SignedIn> {
+  limits.enforce("login", address, "sign-in attempts");
+  const failures = limits.of("loginFailure");
   const failureKey = `${address} ${username}`;
   if (failures.retryAfterMs(failureKey) > 0) enforceLimit(failures, failureKey, "failed sign-ins");
   const account = await findInstructorCredentials(username);

@@ -4,7 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { adminExists } from "../db/instructors";
 import { findWorkshop, type Workshop } from "../db/workshops";
 import { INSTRUCTOR_COOKIE, instructorFromToken, instructorTokenFromCookieHeader, type InstructorIdentity } from "./instructor-session";
-import { assertSameOrigin, HttpError } from "./request-guard";
+import { HttpError } from "./request-guard";
 
 export type { InstructorIdentity } from "./instructor-session";
 export type { Workshop } from "../db/workshops";
@@ -19,12 +19,8 @@ export async function currentInstructor(request?: Request): Promise<InstructorId
   return instructorFromToken(store.get(INSTRUCTOR_COOKIE)?.value);
 }
 
-/**
- * For instructor route handlers: a signed-in instructor, or HttpError 401. Pass the request so that
- * anything but GET/HEAD is also refused when it comes from another site (403).
- */
+/** For instructor route handlers: a signed-in instructor, or HttpError 401 (the route guards have checked its origin first). */
 export async function requireInstructor(request?: Request): Promise<InstructorIdentity> {
-  if (request && request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
   const instructor = await currentInstructor(request);
   if (!instructor) throw new HttpError(401, "Sign in as an instructor first.");
   return instructor;

@@ -63,8 +63,7 @@ export function clientAddress(request: Request): string {
 }
 
 /**
- * Named limiters shared by every route bundle in the process (Next bundles routes separately, so they
- * live on globalThis). A whole room often shares one address (the venue's Wi-Fi), so joins are generous
+ * The lab's named limits. A whole room often shares one address (the venue's Wi-Fi), so joins are generous
  * and wrong codes are not: guessing a code is what the limit stops.
  */
 const LIMITS = {
@@ -85,16 +84,20 @@ const LIMITS = {
   sandboxControl: { burst: 4, refillMs: 30_000 },
 } satisfies Record<string, BucketRule>;
 
-const slot = globalThis as unknown as { layerlabLimiters?: Map<string, RateLimiter> };
+export type LimitName = keyof typeof LIMITS;
 
-export function limiter(name: keyof typeof LIMITS): RateLimiter {
-  slot.layerlabLimiters ??= new Map();
-  let found = slot.layerlabLimiters.get(name);
-  if (!found) slot.layerlabLimiters.set(name, (found = new RateLimiter(LIMITS[name])));
-  return found;
-}
+/** The named limiters, one per lab runtime (server/lab.ts), each created on first use. */
+export class RateLimits {
+  private readonly limiters = new Map<LimitName, RateLimiter>();
 
-/** For tests: every limiter starts afresh. */
-export function resetLimiters(): void {
-  slot.layerlabLimiters?.clear();
+  of(name: LimitName): RateLimiter {
+    let found = this.limiters.get(name);
+    if (!found) this.limiters.set(name, (found = new RateLimiter(LIMITS[name])));
+    return found;
+  }
+
+  /** Spends one attempt of `name` for the key, or throws 429 as enforceLimit does. */
+  enforce(name: LimitName, key: string, what: string): void {
+    enforceLimit(this.of(name), key, what);
+  }
 }

@@ -1,8 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { HttpError } from "../http/http-error";
-import { assertSameOrigin as assertOriginAllowed, parseAllowedOrigins } from "../http/same-origin";
-import { getRuntime } from "../runtime";
 import { learnerFromCookieHeader, learnerFromToken, SESSION_COOKIE, type LearnerIdentity } from "./learner-session";
 
 // HttpError and jsonRoute live in the HTTP edge (server/http/); this module is where route handlers and use cases
@@ -15,17 +13,12 @@ export async function currentLearner(): Promise<LearnerIdentity | null> {
   return learnerFromToken(store.get(SESSION_COOKIE)?.value);
 }
 
-/** Refuses (403 cross_site) a request from another site than this host or the configured LAYERLAB_ORIGINS. */
-export function assertSameOrigin(request: Request): void {
-  assertOriginAllowed(request, parseAllowedOrigins(getRuntime().config.LAYERLAB_ORIGINS));
-}
-
 /**
- * For route handlers that change state: same origin and a signed-in learner, or an HttpError. The session is read
- * from the request itself (as currentInstructor(request) does), so routes also run outside Next's request scope.
+ * The signed-in learner of a request, or an HttpError 401 (the route guards have checked its origin first). The
+ * session is read from the request itself (as currentInstructor(request) does), so routes also run outside Next's
+ * request scope.
  */
 export async function requireLearner(request: Request): Promise<LearnerIdentity> {
-  if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
   const learner = await learnerFromCookieHeader(request.headers.get("cookie"));
   if (!learner) throw new HttpError(401, "Start a session first: enter a display name on the home page.");
   return learner;

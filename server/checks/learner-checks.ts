@@ -2,7 +2,7 @@ import "server-only";
 import type { StepVerdictView } from "@/lib/learner-events";
 import { getChapter } from "../content/course";
 import { db } from "../db/client";
-import { recordStepVerdict } from "../progress/step-progress";
+import type { StepProgressLog } from "../progress/step-progress";
 import type { CheckTrigger, StepRef } from "./check-scheduler";
 import { runStepChecks } from "./check-runner";
 import type { SandboxExec } from "./sandbox-exec";
@@ -21,6 +21,8 @@ export async function checkLearnerStep(
     sandboxOf(learnerId: string): Promise<string | undefined>;
     /** The learner's sandbox, running with Docker answering. */
     acquire(learnerId: string): Promise<string>;
+    /** Where the verdict's progress is recorded. */
+    progress: Pick<StepProgressLog, "recordStepVerdict">;
   },
   learnerId: string,
   ref: StepRef,
@@ -43,7 +45,7 @@ export async function checkLearnerStep(
       durationMs: verdict.durationMs,
     },
   });
-  await recordStepVerdict(learnerId, chapter.id, step.id, { passed: verdict.passed, summary: verdict.summary });
+  await deps.progress.recordStepVerdict(learnerId, chapter.id, step.id, { passed: verdict.passed, summary: verdict.summary });
   return {
     passed: verdict.passed,
     checks: verdict.checks.map(({ id, title, status, message }) => ({ id, title, status, message })),

@@ -149,10 +149,13 @@ describe.each(TEST_DIALECTS)("data access on %s", (dialect) => {
 
   it("learner progress, hints and solutions, check runs and sandboxes", async () => {
     const { learner } = await learnerSession.startLearnerSession("Kim");
-    await progress.recordStepVerdict(learner.id, "layers", "s1", { passed: true, summary: "ok" });
-    await progress.recordStepVerdict(learner.id, "layers", "s1", { passed: false, summary: "later failure" });
-    await progress.recordHintOpened(learner.id, "layers", "s2", 2);
-    await progress.recordSolutionRevealed(learner.id, "layers", "s2");
+    const changed: string[] = [];
+    const log = new progress.StepProgressLog((learnerId) => changed.push(learnerId));
+    await log.recordStepVerdict(learner.id, "layers", "s1", { passed: true, summary: "ok" });
+    await log.recordStepVerdict(learner.id, "layers", "s1", { passed: false, summary: "later failure" });
+    await log.recordHintOpened(learner.id, "layers", "s2", 2);
+    await log.recordSolutionRevealed(learner.id, "layers", "s2");
+    expect(changed).toEqual([learner.id, learner.id, learner.id, learner.id]);
     const states = await progress.stepStatesForChapter(learner.id, "layers");
     expect(states.find((s) => s.stepId === "s1")).toMatchObject({ passed: true, lastVerdict: "later failure" });
     expect(states.find((s) => s.stepId === "s2")).toMatchObject({ hintsOpened: 2, solutionRevealed: true, passed: false });

@@ -13,7 +13,7 @@ import { attemptView } from "./learner-drill";
  * One check per learner at a time (`lab.drillChecks`): each builds and runs containers, and two at once would race on the tag.
  */
 export async function checkDrillFix(
-  lab: Pick<LabRuntime, "checkChannels" | "sandboxes" | "drillChecks">,
+  lab: Pick<LabRuntime, "checkChannels" | "sandboxes" | "drillChecks" | "events">,
   learnerId: string,
   drill: Drill,
   attempt: DrillAttempt,
@@ -31,7 +31,7 @@ export async function checkDrillFix(
         ? { at: now, timeMs: elapsedMs, score: drillScore({ elapsedMs, hintsOpened: attempt.hintsOpened, hintCostSeconds: drill.hintCostSeconds, parMinutes: drill.parMinutes }) }
         : null;
     const updated = await recordDrillCheck(attempt.id, finish);
-    if (finish) await announceDrillScore(updated);
+    if (finish) await announceDrillScore(lab.events, updated);
     return {
       attempt: attemptView(drill, updated, variant),
       passed: verdict.passed,

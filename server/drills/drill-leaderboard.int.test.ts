@@ -3,7 +3,7 @@ import { useTestDatabase } from "../db/test-databases.test-support";
 
 // Which board a learner sees, against a real (SQLite) database with a real workshop.
 const { announceDrillScore, leaderboardFor } = await import("./drill-leaderboard");
-const { subscribeLearner } = await import("../events/learner-event-bus");
+const { LearnerEventBus } = await import("../events/learner-event-bus");
 const attempts = await import("../db/drill-attempts");
 const workshops = await import("../db/workshops");
 const instructors = await import("../db/instructors");
@@ -54,12 +54,13 @@ describe("the drill leaderboard a learner sees", () => {
     const room = await workshops.createWorkshop({ title: "Race", chapterIds: [], drillIds: ["arg-scope"], startsAt: new Date(Date.now() - HOUR), endsAt: new Date(Date.now() + HOUR), capacity: 5, ownerId: owner.id });
     expect(await workshops.addMember(room, learner)).toBe("joined");
     const seen: unknown[] = [];
-    const stop = subscribeLearner(learner, (event) => seen.push(event));
+    const events = new LearnerEventBus();
+    const stop = events.subscribe(learner, (event) => seen.push(event));
     try {
-      await announceDrillScore({ drillId: "run-typo", workshopId: room.id });
-      await announceDrillScore({ drillId: "arg-scope", workshopId: null });
+      await announceDrillScore(events, { drillId: "run-typo", workshopId: room.id });
+      await announceDrillScore(events, { drillId: "arg-scope", workshopId: null });
       expect(seen).toEqual([]);
-      await announceDrillScore({ drillId: "arg-scope", workshopId: room.id });
+      await announceDrillScore(events, { drillId: "arg-scope", workshopId: room.id });
       expect(seen).toEqual([{ type: "room", change: "drills" }]);
     } finally {
       stop();

@@ -2,6 +2,7 @@ import "server-only";
 import type { Leaderboard } from "@/lib/drills/drill-api";
 import { drillLeaderboard, isDrillBoardVisible } from "../db/drill-attempts";
 import { currentWorkshopOf, findWorkshop } from "../db/workshops";
+import type { LearnerEventBus } from "../events/learner-event-bus";
 import { publishToRoom } from "../workshop/room-events";
 
 /**
@@ -18,7 +19,7 @@ export async function leaderboardFor(learnerId: string, drillId: string): Promis
 }
 
 /** A score landed in a workshop's race: the room's open leaderboards reload. */
-export async function announceDrillScore(attempt: { drillId: string; workshopId: string | null }): Promise<void> {
+export async function announceDrillScore(events: LearnerEventBus, attempt: { drillId: string; workshopId: string | null }): Promise<void> {
   const workshop = attempt.workshopId ? await findWorkshop(attempt.workshopId) : null;
-  if (workshop?.drillIds.includes(attempt.drillId)) await publishToRoom(workshop.id, { type: "room", change: "drills" });
+  if (workshop?.drillIds.includes(attempt.drillId)) await publishToRoom(events, workshop.id, { type: "room", change: "drills" });
 }

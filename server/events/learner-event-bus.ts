@@ -2,23 +2,22 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import type { LearnerEvent } from "@/lib/learner-events";
 
-/** In-process fan-out of events to a learner's open pages; shared by the custom server and Next's route bundles. */
-const slot = globalThis as unknown as { layerlabLearnerBus?: EventEmitter };
+/** In-process fan-out of events to a learner's open pages. One per lab runtime (server/lab.ts). */
+export class LearnerEventBus {
+  private readonly bus = new EventEmitter();
 
-function bus(): EventEmitter {
-  if (!slot.layerlabLearnerBus) {
-    slot.layerlabLearnerBus = new EventEmitter();
+  constructor() {
     // One listener per open tab; a workshop room opens hundreds.
-    slot.layerlabLearnerBus.setMaxListeners(0);
+    this.bus.setMaxListeners(0);
   }
-  return slot.layerlabLearnerBus;
-}
 
-export function publishToLearner(learnerId: string, event: LearnerEvent): void {
-  bus().emit(learnerId, event);
-}
+  publish(learnerId: string, event: LearnerEvent): void {
+    this.bus.emit(learnerId, event);
+  }
 
-export function subscribeLearner(learnerId: string, listener: (event: LearnerEvent) => void): () => void {
-  bus().on(learnerId, listener);
-  return () => bus().off(learnerId, listener);
+  /** Returns the unsubscribe function. */
+  subscribe(learnerId: string, listener: (event: LearnerEvent) => void): () => void {
+    this.bus.on(learnerId, listener);
+    return () => this.bus.off(learnerId, listener);
+  }
 }

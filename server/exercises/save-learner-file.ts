@@ -11,7 +11,7 @@ import { savedVersionsOf } from "../workspace/saved-versions";
  * The lab keeps the saved text too, for a sandbox later lost with its disk (server/workspace/saved-versions.ts).
  */
 export async function saveLearnerFile(
-  lab: Pick<LabRuntime, "driver" | "sandboxes" | "checks" | "config">,
+  lab: Pick<LabRuntime, "driver" | "sandboxes" | "checks" | "config" | "listings">,
   learnerId: string,
   exercise: { workdir: string; recheck: boolean },
   request: Request,
@@ -19,7 +19,7 @@ export async function saveLearnerFile(
 ): Promise<Response> {
   const path = filePathFromParams(params);
   const body = await saveFileBody(request);
-  const response = await saveFileResponse(await exerciseFolderFor(lab, learnerId, exercise.workdir), path, body);
+  const response = await saveFileResponse(await exerciseFolderFor(lab, learnerId, exercise.workdir), path, body, lab.listings);
   if (response.ok) {
     await savedVersionsOf(lab.config).remember(learnerId, { workdir: exercise.workdir, path, content: body.content });
     lab.sandboxes.touch(learnerId);

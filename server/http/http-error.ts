@@ -1,42 +1,9 @@
 import "server-only";
 
-/**
- * Stable codes a client or a test can rely on; the message is for people and may change.
- * A status alone does not say why (403 is both "cross-site" and "not allowed").
- */
-export type ErrorCode =
-  | "bad_request"
-  | "unauthenticated"
-  | "forbidden"
-  | "cross_site"
-  | "not_found"
-  | "conflict"
-  | "length_required"
-  | "payload_too_large"
-  | "unprocessable"
-  | "rate_limited"
-  | "unavailable"
-  /** 503: the learner's sandbox went down under the request and is being revived; retrying soon works. */
-  | "sandbox_restarting"
-  | "internal";
+import { codeOfStatus, type ErrorCode } from "@/lib/api-error";
 
-const CODE_OF_STATUS: Record<number, ErrorCode> = {
-  400: "bad_request",
-  401: "unauthenticated",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  411: "length_required",
-  413: "payload_too_large",
-  422: "unprocessable",
-  429: "rate_limited",
-  503: "unavailable",
-};
-
-/** The code a status means when the thrower named none. */
-export function codeOfStatus(status: number): ErrorCode {
-  return CODE_OF_STATUS[status] ?? (status >= 500 ? "internal" : "bad_request");
-}
+/** The codes and the code of a status are the wire's (lib/api-error.ts), shared with the browser's client. */
+export { codeOfStatus, type ErrorCode };
 
 /** A refusal with a clear message, answered as JSON `{ error, code }` by jsonRoute. */
 export class HttpError extends Error {

@@ -5,7 +5,7 @@ import type { Drill, DrillVariant } from "@/lib/content/drill";
 import { parseJsonBody } from "@/lib/validations/parse-body";
 import { requireAdmin, requireInstructor, requireWorkshopOwner, type InstructorIdentity, type Workshop } from "../auth/instructor-guard";
 import type { LearnerIdentity } from "../auth/learner-session";
-import { assertSameOrigin, requireLearner } from "../auth/request-guard";
+import { requireLearner } from "../auth/request-guard";
 import { findStep } from "../content/step-lookup";
 import type { DrillAttempt } from "../db/drill-attempts";
 import { attemptFromRequest, drillFromParams } from "../drills/learner-drill";
@@ -14,11 +14,13 @@ import { chapterFromParams } from "../workspace/learner-exercise";
 import { assertChapterOpen } from "../workshop/chapter-access";
 import { requireRoomLearner } from "../workshop/room-access";
 import { HttpError, jsonRoute } from "./http-error";
+import { assertSameOrigin, parseAllowedOrigins } from "./same-origin";
 
 /**
  * The guards every route handler is wrapped in: each one refuses (an HttpError with a stable code, answered by
- * jsonRoute) or hands its handler what it established, plus the lab runtime. Below the route layer nothing looks
- * the runtime up: the handler passes on what its use case needs.
+ * jsonRoute) or hands its handler what it established, plus the lab runtime. The runtime is looked up here, once
+ * per request; below the route layer nothing looks it up: the handler passes on what its use case needs.
+ * Anything but GET/HEAD must come from this site (403 cross_site), whatever the guard, before anything else.
  */
 
 /** What Next hands a route handler besides the request; routes without dynamic segments get an empty one. */
@@ -33,18 +35,17 @@ interface Guarded<P> {
 function guarded<P, G>(establish: (request: Request, params: P) => Promise<G>, run: (given: Guarded<P> & G) => Promise<Response>) {
   return (request: Request, context?: RouteContext<P>): Promise<Response> =>
     jsonRoute(async () => {
+      const lab = getRuntime();
+      if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request, parseAllowedOrigins(lab.config.LAYERLAB_ORIGINS));
       const params = ((await context?.params) ?? {}) as P;
       const given = await establish(request, params);
-      return run({ request, params, lab: getRuntime(), ...given });
+      return run({ request, params, lab, ...given });
     });
 }
 
 /** No sign-in needed, but a state-changing request must come from this site. */
 export function withSameOrigin<P = Record<string, never>>(run: (given: Guarded<P>) => Promise<Response>) {
-  return guarded<P, object>(async (request) => {
-    assertSameOrigin(request);
-    return {};
-  }, run);
+  return guarded<P, object>(async () => ({}), run);
 }
 
 /** A signed-in learner (and this site, for anything but GET). */

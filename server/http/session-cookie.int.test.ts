@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { useTestDatabase } from "../db/test-databases.test-support";
 
@@ -7,7 +7,7 @@ import { useTestDatabase } from "../db/test-databases.test-support";
 // process is in http-edge.int.test.ts.
 const sessionRoute = await import("@/app/api/session/route");
 const { setRuntime } = await import("../runtime");
-const { resetLimiters } = await import("../auth/rate-limit");
+const { RateLimits } = await import("../auth/rate-limit");
 
 const post = () =>
   sessionRoute.POST(
@@ -24,10 +24,9 @@ describe("the learner's session cookie", () => {
     release = (await useTestDatabase("sqlite")).release;
   });
   afterAll(() => release());
-  beforeEach(() => resetLimiters());
 
   it("is not Secure by default (the lab served over plain HTTP on a LAN)", async () => {
-    setRuntime({ config: parseConfig({}) } as never);
+    setRuntime({ config: parseConfig({}), limits: new RateLimits() } as never);
     const response = await post();
     expect(response.status).toBe(201);
     const cookie = response.headers.get("set-cookie") ?? "";
@@ -36,14 +35,14 @@ describe("the learner's session cookie", () => {
   });
 
   it.each(["yes", "1", "true"])("is Secure with LAYERLAB_SECURE_COOKIES=%s", async (value) => {
-    setRuntime({ config: parseConfig({ LAYERLAB_SECURE_COOKIES: value }) } as never);
+    setRuntime({ config: parseConfig({ LAYERLAB_SECURE_COOKIES: value }), limits: new RateLimits() } as never);
     const response = await post();
     expect(response.status).toBe(201);
     expect(response.headers.get("set-cookie")?.split("; ")).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Secure"]));
   });
 
   it("signing out clears it with the same attributes", async () => {
-    setRuntime({ config: parseConfig({ LAYERLAB_SECURE_COOKIES: "yes" }) } as never);
+    setRuntime({ config: parseConfig({ LAYERLAB_SECURE_COOKIES: "yes" }), limits: new RateLimits() } as never);
     const response = await sessionRoute.DELETE(new Request("http://lab.test/api/session", { method: "DELETE", headers: { host: "lab.test", origin: "http://lab.test" } }));
     expect(response.status).toBe(204);
     expect(response.headers.get("set-cookie")?.split("; ").sort()).toEqual(["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax", "Secure", "layerlab_session="]);

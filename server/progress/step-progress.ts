@@ -1,6 +1,5 @@
 import "server-only";
 import { db } from "../db/client";
-import { noteLearnerChanged } from "../workshop/room-feed";
 
 export interface StepState {
   stepId: string;
@@ -27,39 +26,46 @@ export async function passedStepsByChapter(learnerId: string): Promise<Map<strin
   return new Map(rows.map((row) => [row.chapterId, row._count._all]));
 }
 
-export async function recordStepVerdict(
-  learnerId: string,
-  chapterId: string,
-  stepId: string,
-  verdict: { passed: boolean; summary: string },
-): Promise<void> {
-  const now = new Date();
-  // A step once passed stays passed: a later experiment in the same sandbox must not take progress away.
-  const existing = await db().stepProgress.findUnique({ where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } } });
-  const passed = verdict.passed || (existing?.passed ?? false);
-  await db().stepProgress.upsert({
-    where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
-    create: { learnerId, chapterId, stepId, passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: passed ? now : null },
-    update: { passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: existing?.completedAt ?? (passed ? now : null) },
-  });
-  // Every change of progress reaches the instructor's room view from here, whichever route made it.
-  noteLearnerChanged(learnerId);
-}
+/**
+ * Every write of a learner's step progress, each told to `onChanged` once stored: server/lab.ts wires that to the
+ * instructors' room feed, so every change of progress reaches the room view from here, whichever use case made it.
+ */
+export class StepProgressLog {
+  constructor(private readonly onChanged: (learnerId: string) => void) {}
 
-export async function recordHintOpened(learnerId: string, chapterId: string, stepId: string, hintsOpened: number): Promise<void> {
-  await db().stepProgress.upsert({
-    where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
-    create: { learnerId, chapterId, stepId, hintsOpened },
-    update: { hintsOpened: { set: hintsOpened } },
-  });
-  noteLearnerChanged(learnerId);
-}
+  async recordStepVerdict(
+    learnerId: string,
+    chapterId: string,
+    stepId: string,
+    verdict: { passed: boolean; summary: string },
+  ): Promise<void> {
+    const now = new Date();
+    // A step once passed stays passed: a later experiment in the same sandbox must not take progress away.
+    const existing = await db().stepProgress.findUnique({ where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } } });
+    const passed = verdict.passed || (existing?.passed ?? false);
+    await db().stepProgress.upsert({
+      where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
+      create: { learnerId, chapterId, stepId, passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: passed ? now : null },
+      update: { passed, lastVerdict: verdict.summary, updatedAt: now, completedAt: existing?.completedAt ?? (passed ? now : null) },
+    });
+    this.onChanged(learnerId);
+  }
 
-export async function recordSolutionRevealed(learnerId: string, chapterId: string, stepId: string): Promise<void> {
-  await db().stepProgress.upsert({
-    where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
-    create: { learnerId, chapterId, stepId, solutionRevealed: true },
-    update: { solutionRevealed: true },
-  });
-  noteLearnerChanged(learnerId);
+  async recordHintOpened(learnerId: string, chapterId: string, stepId: string, hintsOpened: number): Promise<void> {
+    await db().stepProgress.upsert({
+      where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
+      create: { learnerId, chapterId, stepId, hintsOpened },
+      update: { hintsOpened: { set: hintsOpened } },
+    });
+    this.onChanged(learnerId);
+  }
+
+  async recordSolutionRevealed(learnerId: string, chapterId: string, stepId: string): Promise<void> {
+    await db().stepProgress.upsert({
+      where: { learnerId_chapterId_stepId: { learnerId, chapterId, stepId } },
+      create: { learnerId, chapterId, stepId, solutionRevealed: true },
+      update: { solutionRevealed: true },
+    });
+    this.onChanged(learnerId);
+  }
 }

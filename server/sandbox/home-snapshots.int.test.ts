@@ -2,13 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
 import { db } from "../db/client";
 import { findHomeSnapshot } from "../db/home-snapshots";
 import { useTestDatabase } from "../db/test-databases.test-support";
 import { createInstructor } from "../db/instructors";
 import { addMember, createWorkshop } from "../db/workshops";
-import { setRuntime } from "../runtime";
+import { LearnerEventBus } from "../events/learner-event-bus";
 import { endWorkshop } from "../workshop/workshop-control";
 import { createHomeArchiver } from "./home-archive";
 import { createHomeSnapshots, type HomeKeeper } from "./home-snapshots";
@@ -190,7 +189,6 @@ describe("work survives expiry", () => {
 
   it("ending a workshop keeps members' work when asked, and deletes it when not; retention removes old snapshots", async () => {
     const lab = manager(homes(3072 * 1024 * 1024));
-    setRuntime({ config: parseConfig({}), sandboxes: lab } as never);
     const owner = await createInstructor({ username: "olga", displayName: "Olga", passwordHash: "x" });
     const instructor = { id: owner.id, username: "olga", displayName: "Olga", role: "instructor" as const };
     const draft = { chapterIds: ["anatomy"], drillIds: [], startsAt: new Date(Date.now() - 60 * MIN), endsAt: new Date(Date.now() + 60 * MIN), capacity: 10, ownerId: owner.id };
@@ -210,8 +208,8 @@ describe("work survives expiry", () => {
     await lab.release(dana, "keep");
     expect((await findHomeSnapshot(dana))?.state).toBe("kept");
 
-    expect(await endWorkshop(instructor, kept, { keepWork: true })).toEqual({ released: 1, failed: 0 });
-    expect(await endWorkshop(instructor, dropped, { keepWork: false })).toEqual({ released: 1, failed: 0 });
+    expect(await endWorkshop({ sandboxes: lab, events: new LearnerEventBus() }, instructor, kept, { keepWork: true })).toEqual({ released: 1, failed: 0 });
+    expect(await endWorkshop({ sandboxes: lab, events: new LearnerEventBus() }, instructor, dropped, { keepWork: false })).toEqual({ released: 1, failed: 0 });
     expect(await exists(carlSandbox)).toBe(false);
     expect(await store.get(carl)).toBeUndefined();
     const carlKept = await findHomeSnapshot(carl);

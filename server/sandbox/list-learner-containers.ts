@@ -1,7 +1,7 @@
 import "server-only";
 import { LIST_CONTAINERS_COMMAND, parseContainerList, type LearnerContainer } from "@/lib/learner-containers";
 import { HttpError } from "../http/http-error";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 import type { SandboxDriver } from "./driver";
 
 const LIST_TIMEOUT_MS = 15_000;
@@ -10,8 +10,8 @@ const LIST_TIMEOUT_MS = 15_000;
  * The containers running in the learner's own sandbox, read as the learner (their Docker). A learner without a
  * running sandbox has none; this never starts one (the page asks while the terminal may still be starting it).
  */
-export async function listLearnerContainers(learnerId: string): Promise<LearnerContainer[]> {
-  const { sandboxes, driver } = getRuntime();
+export async function listLearnerContainers(lab: Pick<LabRuntime, "sandboxes" | "driver">, learnerId: string): Promise<LearnerContainer[]> {
+  const { sandboxes, driver } = lab;
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) return [];
   return listContainersIn(driver, sandboxId);

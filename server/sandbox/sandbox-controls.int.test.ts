@@ -16,9 +16,9 @@ import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, testC
 const restartRoute = await import("@/app/api/sandbox/restart/route");
 const startOverRoute = await import("@/app/api/sandbox/start-over/route");
 const { startLearnerSession, SESSION_COOKIE } = await import("../auth/learner-session");
-const { resetLimiters } = await import("../auth/rate-limit");
+const { RateLimits } = await import("../auth/rate-limit");
+const { createSharedState } = await import("../lab");
 const { createDatabaseSandboxStore } = await import("../db/sandbox-assignments");
-const { subscribeLearner } = await import("../events/learner-event-bus");
 const { getChapter } = await import("../content/course");
 const { drillVariant, getDrills } = await import("../content/drills");
 const { createDrillAttempt } = await import("../db/drill-attempts");
@@ -54,6 +54,7 @@ describe("a learner's own sandbox controls", () => {
   let wsOrigin = "";
   let learnerId = "";
   let cookie = "";
+  const shared = createSharedState();
 
   beforeAll(async () => {
     await requireSandboxImage();
@@ -64,7 +65,7 @@ describe("a learner's own sandbox controls", () => {
       driver: test.driver,
       sandboxes: { acquire: async (id, onProgress) => ({ id: (await sandboxes.acquire(id, onProgress && ((p) => onProgress({ phase: p.phase, message: p.phase })))).sandboxId }), touch: () => {} },
     });
-    const runtime = { config: testConfig, driver: test.driver, sandboxes, terminals } as never;
+    const runtime = { config: testConfig, driver: test.driver, sandboxes, terminals, ...shared } as never;
     setRuntime(runtime);
     server = http.createServer((_req, res) => res.end());
     gateway = attachTerminalGateway(new UpgradeRouter().attach(server), runtime);
@@ -88,11 +89,12 @@ describe("a learner's own sandbox controls", () => {
       () => release?.(),
     ),
   );
-  beforeEach(() => resetLimiters());
+  // Every test starts with the limits untouched.
+  beforeEach(() => void (shared.limits = new RateLimits()));
 
   function events(): { seen: LearnerEvent[]; stop: () => void } {
     const seen: LearnerEvent[] = [];
-    return { seen, stop: subscribeLearner(learnerId, (e) => seen.push(e)) };
+    return { seen, stop: shared.events.subscribe(learnerId, (e) => seen.push(e)) };
   }
 
   async function terminal() {

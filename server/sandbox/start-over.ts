@@ -3,11 +3,11 @@ import type { SandboxActor } from "@/lib/learner-events";
 import { getChapter } from "../content/course";
 import { drillFromParams, latestAttemptOf } from "../drills/learner-drill";
 import { HttpError } from "../http/http-error";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
 import { savedVersionsOf } from "../workspace/saved-versions";
 import { assertChapterOpen } from "../workshop/chapter-access";
-import { announced, requireSandboxOf, type ExerciseRef } from "./sandbox-controls";
+import { announced, requireSandboxOf, type ExerciseRef, type SandboxControlLab } from "./sandbox-controls";
 
 interface Exercise {
   workdir: string;
@@ -32,9 +32,14 @@ async function exerciseOf(learnerId: string, ref: ExerciseRef): Promise<Exercise
  * the exercise's starting files in it when one is named. Pages open on other exercises put theirs back
  * themselves when they hear "replaced".
  */
-export async function giveFreshSandbox(learnerId: string, by: SandboxActor, exercise?: Exercise): Promise<{ placed: string[] }> {
-  return announced(learnerId, by, { start: "replacing", done: "replaced" }, async (letGoOfTerminal) => {
-    const { driver, sandboxes, config } = getRuntime();
+export async function giveFreshSandbox(
+  lab: SandboxControlLab & Pick<LabRuntime, "driver" | "config">,
+  learnerId: string,
+  by: SandboxActor,
+  exercise?: Exercise,
+): Promise<{ placed: string[] }> {
+  return announced(lab, learnerId, by, { start: "replacing", done: "replaced" }, async (letGoOfTerminal) => {
+    const { driver, sandboxes, config } = lab;
     const sandbox = await sandboxes.reset(learnerId, undefined, { beforeStop: letGoOfTerminal });
     // Fresh means fresh: a sandbox lost later must not bring back what was saved before this.
     await savedVersionsOf(config).forget(learnerId);
@@ -45,9 +50,9 @@ export async function giveFreshSandbox(learnerId: string, by: SandboxActor, exer
 }
 
 /** The learner's own "Start over", from the page of `ref`: a fresh sandbox holding that exercise's files. */
-export async function startOver(learnerId: string, ref: ExerciseRef): Promise<{ placed: string[] }> {
+export async function startOver(lab: Parameters<typeof giveFreshSandbox>[0], learnerId: string, ref: ExerciseRef): Promise<{ placed: string[] }> {
   // Refused before anything is thrown away: a locked chapter, a drill never started.
   const exercise = await exerciseOf(learnerId, ref);
-  await requireSandboxOf(learnerId);
-  return giveFreshSandbox(learnerId, { kind: "learner" }, exercise);
+  await requireSandboxOf(lab, learnerId);
+  return giveFreshSandbox(lab, learnerId, { kind: "learner" }, exercise);
 }

@@ -1,9 +1,11 @@
 import "server-only";
-import { startLearnerSession, type LearnerIdentity } from "../auth/learner-session";
-import { enforceLimit, limiter } from "../auth/rate-limit";
+import { joinSchema } from "@/lib/validations/workshop";
+import { parseJsonBody } from "@/lib/validations/parse-body";
+import { learnerFromCookieHeader, startLearnerSession, type LearnerIdentity } from "../auth/learner-session";
+import { clientAddress, enforceLimit } from "../auth/rate-limit";
 import { HttpError } from "../auth/request-guard";
 import { addMember, findWorkshopByCode, type Workshop } from "../db/workshops";
-import { noteLearnerChanged } from "./room-feed";
+import type { LabRuntime } from "../runtime";
 
 export interface Joined {
   workshop: Workshop;
@@ -27,9 +29,12 @@ export function closedReason(workshop: Workshop, now = new Date()): string | nul
  * A learner joins with a name and a code. Attempts are rate-limited per address, and failed ones much more
  * strictly, so codes cannot be guessed. A learner already signed in keeps their session (and progress).
  */
-export async function joinWorkshop(input: { code: string; displayName: string; address: string; learner: LearnerIdentity | null }): Promise<Joined> {
-  enforceLimit(limiter("join"), input.address, "join attempts");
-  const failures = limiter("joinFailure");
+export async function joinWorkshop(
+  lab: Pick<LabRuntime, "limits" | "roomFeed">,
+  input: { code: string; displayName: string; address: string; learner: LearnerIdentity | null },
+): Promise<Joined> {
+  lab.limits.enforce("join", input.address, "join attempts");
+  const failures = lab.limits.of("joinFailure");
   // An address that has used up its wrong guesses waits, whatever code it sends now.
   if (failures.retryAfterMs(input.address) > 0) enforceLimit(failures, input.address, "attempts with a wrong code");
   const refuse = (status: number, message: string): never => {
@@ -51,6 +56,18 @@ export async function joinWorkshop(input: { code: string; displayName: string; a
   const outcome = await addMember(workshop, learner.id);
   if (outcome === "full") throw new HttpError(409, `This workshop is full (${workshop.capacity} seats). Ask your instructor.`);
   // The instructor's room view shows a new member at once.
-  if (outcome === "joined") noteLearnerChanged(learner.id);
+  if (outcome === "joined") lab.roomFeed.noteLearnerChanged(learner.id);
   return { workshop, learner, session };
+}
+
+/** The join form of a request (name and code) from its peer address, by the learner its cookie names if any. */
+export async function joinFromRequest(lab: Pick<LabRuntime, "limits" | "roomFeed">, request: Request): Promise<Joined> {
+  const address = clientAddress(request);
+  const body = await parseJsonBody(request, joinSchema);
+  if (!body.ok) {
+    // A malformed code is a guess too.
+    lab.limits.enforce("join", address, "join attempts");
+    throw new HttpError(400, body.error);
+  }
+  return joinWorkshop(lab, { ...body.data, address, learner: await learnerFromCookieHeader(request.headers.get("cookie")) });
 }

@@ -5,8 +5,7 @@ import { HttpError } from "../auth/request-guard";
 import { isMember } from "../db/workshops";
 
 /**
- * For instructor actions on one learner: the signed-in owner of the workshop (same-origin checked for anything
- * but GET), and the learner must be in that workshop. A learner of another room answers 404 like a missing one.
+ * For instructor actions on one learner: the signed-in owner of the workshop, and the learner must be in that workshop. A learner of another room answers 404 like a missing one.
  */
 export async function requireRoomLearner(
   request: Request,

@@ -10,33 +10,11 @@ import { findWorkshop, type Workshop } from "../db/workshops";
  * The instructor's side of the live room: facts about learners as the room view needs them, and a stream of
  * fresh facts per workshop whenever a learner's verdict, hints, solution or activity changes.
  *
- * Changes are noted from the places that make them (check verdicts, hint and solution routes, terminal
- * activity) and collapsed for a short while, so a room of 200 learners running checks at every prompt costs a
+ * Changes are noted as they happen (progress and terminal activity through the wiring in server/lab.ts, joins
+ * and resets by their use cases) and collapsed for a short while, so a room of 200 learners running checks at every prompt costs a
  * few queries per batch, not per event, and a dashboard still sees a verdict well within 2 s.
  */
 const BATCH_MS = 150;
-
-interface FeedState {
-  bus: EventEmitter;
-  /** Last sign of life per learner (terminal input), newer than what the database holds. */
-  activity: Map<string, number>;
-  pending: Set<string>;
-  timer: NodeJS.Timeout | null;
-}
-
-// The custom server (verdicts, terminals) and Next's route bundles (hints, the SSE route) are separate module
-// graphs in one process: the state lives on globalThis so both see the same feed.
-const slot = globalThis as unknown as { layerlabRoomFeed?: FeedState };
-
-function state(): FeedState {
-  if (!slot.layerlabRoomFeed) {
-    const bus = new EventEmitter();
-    // One listener per open dashboard tab.
-    bus.setMaxListeners(0);
-    slot.layerlabRoomFeed = { bus, activity: new Map(), pending: new Set(), timer: null };
-  }
-  return slot.layerlabRoomFeed;
-}
 
 const storedChecks = z.array(roomCheckRunSchema.shape.checks.element);
 
@@ -49,116 +27,126 @@ function parseChecks(json: string): RoomLearner["runs"][number]["checks"] {
   }
 }
 
-/** What the room needs to know about these members of the workshop (others are left out). */
-export async function roomLearners(workshop: Pick<Workshop, "id" | "chapterIds">, learnerIds: string[] | "all"): Promise<RoomLearner[]> {
-  const members = await db().workshopMembership.findMany({
-    where: { workshopId: workshop.id, ...(learnerIds === "all" ? {} : { learnerId: { in: learnerIds } }) },
-    select: {
-      learnerId: true,
-      joinedAt: true,
-      learner: { select: { displayName: true, lastSeenAt: true, sandbox: { select: { lastActiveAt: true } } } },
-    },
-  });
-  if (members.length === 0) return [];
-  const ids = members.map((m) => m.learnerId);
-  const chapterId = { in: workshop.chapterIds };
-  const [progress, runs] = await Promise.all([
-    db().stepProgress.findMany({ where: { learnerId: { in: ids }, chapterId } }),
-    // Per learner, so each gets their own latest runs however busy the others are.
-    Promise.all(
-      ids.map((learnerId) =>
-        db().checkRun.findMany({
-          where: { learnerId, chapterId },
-          orderBy: { id: "desc" },
-          take: RECENT_RUNS,
-          select: { chapterId: true, stepId: true, passed: true, results: true, createdAt: true },
-        }),
+/** One per lab runtime (server/lab.ts), shared by the custom server and the route handlers through it. */
+export class RoomFeed {
+  private readonly bus = new EventEmitter();
+  /** Last sign of life per learner (terminal input), newer than what the database holds. */
+  private readonly activity = new Map<string, number>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor() {
+    // One listener per open dashboard tab.
+    this.bus.setMaxListeners(0);
+  }
+
+  /** What the room needs to know about these members of the workshop (others are left out). */
+  async learners(workshop: Pick<Workshop, "id" | "chapterIds">, learnerIds: string[] | "all"): Promise<RoomLearner[]> {
+    const members = await db().workshopMembership.findMany({
+      where: { workshopId: workshop.id, ...(learnerIds === "all" ? {} : { learnerId: { in: learnerIds } }) },
+      select: {
+        learnerId: true,
+        joinedAt: true,
+        learner: { select: { displayName: true, lastSeenAt: true, sandbox: { select: { lastActiveAt: true } } } },
+      },
+    });
+    if (members.length === 0) return [];
+    const ids = members.map((m) => m.learnerId);
+    const chapterId = { in: workshop.chapterIds };
+    const [progress, runs] = await Promise.all([
+      db().stepProgress.findMany({ where: { learnerId: { in: ids }, chapterId } }),
+      // Per learner, so each gets their own latest runs however busy the others are.
+      Promise.all(
+        ids.map((learnerId) =>
+          db().checkRun.findMany({
+            where: { learnerId, chapterId },
+            orderBy: { id: "desc" },
+            take: RECENT_RUNS,
+            select: { chapterId: true, stepId: true, passed: true, results: true, createdAt: true },
+          }),
+        ),
       ),
-    ),
-  ]);
-  const activity = state().activity;
-  return members.map((member, i) => ({
-    learnerId: member.learnerId,
-    displayName: member.learner.displayName,
-    joinedAt: member.joinedAt.getTime(),
-    activityAt: Math.max(
-      activity.get(member.learnerId) ?? 0,
-      member.learner.lastSeenAt.getTime(),
-      member.learner.sandbox?.lastActiveAt.getTime() ?? 0,
-    ),
-    progress: progress
-      .filter((p) => p.learnerId === member.learnerId)
-      .map((p) => ({
-        chapterId: p.chapterId,
-        stepId: p.stepId,
-        passed: p.passed,
-        hintsOpened: p.hintsOpened,
-        solutionRevealed: p.solutionRevealed,
-        lastVerdict: p.lastVerdict,
-        updatedAt: p.updatedAt.getTime(),
-        completedAt: p.completedAt?.getTime() ?? null,
-      })),
-    runs: runs[i].map((r) => ({ chapterId: r.chapterId, stepId: r.stepId, passed: r.passed, checks: parseChecks(r.results), at: r.createdAt.getTime() })),
-  }));
-}
+    ]);
+    return members.map((member, i) => ({
+      learnerId: member.learnerId,
+      displayName: member.learner.displayName,
+      joinedAt: member.joinedAt.getTime(),
+      activityAt: Math.max(
+        this.activity.get(member.learnerId) ?? 0,
+        member.learner.lastSeenAt.getTime(),
+        member.learner.sandbox?.lastActiveAt.getTime() ?? 0,
+      ),
+      progress: progress
+        .filter((p) => p.learnerId === member.learnerId)
+        .map((p) => ({
+          chapterId: p.chapterId,
+          stepId: p.stepId,
+          passed: p.passed,
+          hintsOpened: p.hintsOpened,
+          solutionRevealed: p.solutionRevealed,
+          lastVerdict: p.lastVerdict,
+          updatedAt: p.updatedAt.getTime(),
+          completedAt: p.completedAt?.getTime() ?? null,
+        })),
+      runs: runs[i].map((r) => ({ chapterId: r.chapterId, stepId: r.stepId, passed: r.passed, checks: parseChecks(r.results), at: r.createdAt.getTime() })),
+    }));
+  }
 
-/** The whole room, for a dashboard's first load and for the CSV export. */
-export async function roomSnapshot(workshop: Pick<Workshop, "id" | "chapterIds">, settings: RoomSettings): Promise<RoomSnapshot> {
-  const course = await getCourse();
-  // The workshop's chapters in the order the workshop lists them; a chapter since removed from the course drops out.
-  const chapters = workshop.chapterIds.flatMap((id) => course.chapters.filter((c) => c.id === id));
-  return {
-    workshopId: workshop.id,
-    steps: roomSteps(chapters),
-    learners: await roomLearners(workshop, "all"),
-    settings,
-    now: Date.now(),
-  };
-}
+  /** The whole room, for a dashboard's first load and for the CSV export. */
+  async snapshot(workshop: Pick<Workshop, "id" | "chapterIds">, settings: RoomSettings): Promise<RoomSnapshot> {
+    const course = await getCourse();
+    // The workshop's chapters in the order the workshop lists them; a chapter since removed from the course drops out.
+    const chapters = workshop.chapterIds.flatMap((id) => course.chapters.filter((c) => c.id === id));
+    return {
+      workshopId: workshop.id,
+      steps: roomSteps(chapters),
+      learners: await this.learners(workshop, "all"),
+      settings,
+      now: Date.now(),
+    };
+  }
 
-/** Follows one workshop's room: `listener` gets each batch of fresh facts. Returns the unsubscribe function. */
-export function subscribeRoom(workshopId: string, listener: (event: RoomEvent) => void): () => void {
-  const { bus } = state();
-  bus.on(workshopId, listener);
-  return () => bus.off(workshopId, listener);
-}
+  /** Follows one workshop's room: `listener` gets each batch of fresh facts. Returns the unsubscribe function. */
+  subscribe(workshopId: string, listener: (event: RoomEvent) => void): () => void {
+    this.bus.on(workshopId, listener);
+    return () => this.bus.off(workshopId, listener);
+  }
 
-/**
- * A learner's verdict, hints, solution or membership changed: dashboards of their workshops hear of it.
- * Cheap when nobody watches (no query at all).
- */
-export function noteLearnerChanged(learnerId: string): void {
-  const feed = state();
-  if (feed.bus.eventNames().length === 0) return;
-  feed.pending.add(learnerId);
-  feed.timer ??= setTimeout(() => void flush().catch((error) => console.error("room feed update failed:", error)), BATCH_MS);
-}
+  /**
+   * A learner's verdict, hints, solution or membership changed: dashboards of their workshops hear of it.
+   * Cheap when nobody watches (no query at all).
+   */
+  noteLearnerChanged(learnerId: string): void {
+    if (this.bus.eventNames().length === 0) return;
+    this.pending.add(learnerId);
+    this.timer ??= setTimeout(() => void this.flush().catch((error) => console.error("room feed update failed:", error)), BATCH_MS);
+  }
 
-/** The learner typed in their terminal (reported at most every 30 s per learner by the terminal hub). */
-export function noteLearnerActivity(learnerId: string): void {
-  state().activity.set(learnerId, Date.now());
-  noteLearnerChanged(learnerId);
-}
+  /** The learner typed in their terminal (reported at most every 30 s per learner by the terminal hub). */
+  noteLearnerActivity(learnerId: string): void {
+    this.activity.set(learnerId, Date.now());
+    this.noteLearnerChanged(learnerId);
+  }
 
-async function flush(): Promise<void> {
-  const feed = state();
-  feed.timer = null;
-  const ids = [...feed.pending];
-  feed.pending.clear();
-  const watched = new Set(feed.bus.eventNames().map(String));
-  if (ids.length === 0 || watched.size === 0) return;
-  const memberships = await db().workshopMembership.findMany({
-    where: { learnerId: { in: ids }, workshopId: { in: [...watched] } },
-    select: { learnerId: true, workshopId: true },
-  });
-  const byWorkshop = new Map<string, string[]>();
-  for (const m of memberships) byWorkshop.set(m.workshopId, [...(byWorkshop.get(m.workshopId) ?? []), m.learnerId]);
-  await Promise.all(
-    [...byWorkshop].map(async ([workshopId, learnerIds]) => {
-      const workshop = await findWorkshop(workshopId);
-      if (!workshop) return;
-      const learners = await roomLearners(workshop, learnerIds);
-      feed.bus.emit(workshopId, { type: "learners", learners, now: Date.now() } satisfies RoomEvent);
-    }),
-  );
+  private async flush(): Promise<void> {
+    this.timer = null;
+    const ids = [...this.pending];
+    this.pending.clear();
+    const watched = new Set(this.bus.eventNames().map(String));
+    if (ids.length === 0 || watched.size === 0) return;
+    const memberships = await db().workshopMembership.findMany({
+      where: { learnerId: { in: ids }, workshopId: { in: [...watched] } },
+      select: { learnerId: true, workshopId: true },
+    });
+    const byWorkshop = new Map<string, string[]>();
+    for (const m of memberships) byWorkshop.set(m.workshopId, [...(byWorkshop.get(m.workshopId) ?? []), m.learnerId]);
+    await Promise.all(
+      [...byWorkshop].map(async ([workshopId, learnerIds]) => {
+        const workshop = await findWorkshop(workshopId);
+        if (!workshop) return;
+        const learners = await this.learners(workshop, learnerIds);
+        this.bus.emit(workshopId, { type: "learners", learners, now: Date.now() } satisfies RoomEvent);
+      }),
+    );
+  }
 }

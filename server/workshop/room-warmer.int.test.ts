@@ -12,7 +12,7 @@ import { cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, t
 // three sandboxes, a member gets one at once, ending the room releases every one; a lab with 2 places warms 2
 // and a learner outside the room still gets a place.
 const { db } = await import("../db/client");
-const { setRuntime } = await import("../runtime");
+const { LearnerEventBus } = await import("../events/learner-event-bus");
 const { createLabAdmission } = await import("../admission/lab-admission");
 const { SandboxManager } = await import("../sandbox/sandbox-manager");
 const { createDatabaseSandboxStore } = await import("../db/sandbox-assignments");
@@ -52,7 +52,6 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
       warmRooms: () => roomsToWarm(warmSeats),
       refillDelayMs: 0,
     });
-    setRuntime({ config, sandboxes: m } as never);
     await m.start();
     return m;
   }
@@ -63,8 +62,11 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
     return id;
   }
 
+  /** What the workshop's use cases are handed of the lab: the manager of the test now. */
+  const lab = () => ({ sandboxes: manager!, events: new LearnerEventBus() });
+
   const openRoom = (seats: number) =>
-    createWorkshopFor(instructor, {
+    createWorkshopFor(lab(), instructor, {
       title: `Room of ${seats}`,
       chapterIds: ["layers"],
       drillIds: [],
@@ -121,7 +123,7 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
     expect(pooled(manager)).toBe(2);
     expect(await kit.driver.list()).toHaveLength(3);
 
-    const ended = await endWorkshop(instructor, workshop, { keepWork: false });
+    const ended = await endWorkshop(lab(), instructor, workshop, { keepWork: false });
     expect(ended).toEqual({ released: 1, failed: 0 });
     expect(pooled(manager)).toBe(0);
     expect(await kit.driver.list()).toEqual([]);
@@ -156,7 +158,7 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
     expect(pooled(manager)).toBe(1);
     expect(await kit.driver.list()).toHaveLength(2);
 
-    await endWorkshop(instructor, workshop, { keepWork: false });
+    await endWorkshop(lab(), instructor, workshop, { keepWork: false });
     expect(pooled(manager)).toBe(0);
     await manager.release(pat);
     expect(await kit.driver.list()).toEqual([]);

@@ -8,17 +8,19 @@ import { TEST_DIALECTS, useTestDatabase } from "../db/test-databases.test-suppor
 // The instructor's live room against real databases: the feed's facts and events, who may watch a terminal,
 // and the room routes as the browser reaches them (route handlers called with real Requests).
 const { db } = await import("../db/client");
-const { recordHintOpened, recordStepVerdict } = await import("../progress/step-progress");
-const feed = await import("./room-feed");
+const { createSharedState } = await import("../lab");
 const { instructorMayWatch } = await import("./watch-access");
 const { startInstructorSession, INSTRUCTOR_COOKIE } = await import("../auth/instructor-session");
 const { setRuntime } = await import("../runtime");
-const { subscribeLearner } = await import("../events/learner-event-bus");
 const roomRoute = await import("@/app/api/instructor/workshops/[id]/room/route");
 const eventsRoute = await import("@/app/api/instructor/workshops/[id]/events/route");
 const csvRoute = await import("@/app/api/instructor/workshops/[id]/results.csv/route");
 const resetRoute = await import("@/app/api/instructor/workshops/[id]/learners/[learnerId]/reset/route");
 const messageRoute = await import("@/app/api/instructor/workshops/[id]/learners/[learnerId]/message/route");
+
+// The routes and the test share the lab's state as the custom server and its routes do: progress reaches the feed.
+const shared = createSharedState();
+const feed = shared.roomFeed;
 
 const ORIGIN = "http://lab.test";
 const settings = { stuckAfterMinutes: 10, repeatedFailures: 3 };
@@ -35,7 +37,7 @@ function request(path: string, init: { method?: string; body?: unknown; cookie?:
 function nextEvent(workshop: string, timeoutMs: number): Promise<RoomEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (stop(), reject(new Error(`no room event within ${timeoutMs} ms`))), timeoutMs);
-    const stop = feed.subscribeRoom(workshop, (event) => {
+    const stop = feed.subscribe(workshop, (event) => {
       clearTimeout(timer);
       stop();
       resolve(event);
@@ -84,7 +86,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({ config: parseConfig({}), sandboxes: { reset: async (learnerId: string) => void resets.push(learnerId) } } as never);
+    setRuntime({ config: parseConfig({}), sandboxes: { reset: async (learnerId: string) => void resets.push(learnerId) }, ...shared } as never);
     await db().instructor.create({ data: { id: "inst", username: "inst", displayName: "Inst", role: "admin", passwordHash: "x" } });
     await db().instructor.create({ data: { id: "other", username: "other", displayName: "Other", role: "instructor", passwordHash: "x" } });
     workshopId = await addWorkshop("inst", "Room, \"the\" first");
@@ -99,7 +101,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
   describe("feed", () => {
     it("the snapshot lists the workshop's members and steps", async () => {
-      const snapshot = await feed.roomSnapshot({ id: workshopId, chapterIds: ["layers"] }, settings);
+      const snapshot = await feed.snapshot({ id: workshopId, chapterIds: ["layers"] }, settings);
       expect(snapshot.learners.map((l) => l.displayName).sort()).toEqual(["=Bob", "Ada"]);
       expect(snapshot.steps.map((s) => `${s.label} ${s.stepId}`)).toEqual(["1 fat", "2 slim", "3 chmod"]);
     });
@@ -118,7 +120,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
           results: JSON.stringify([{ id: "size", title: "Layer sizes", status: "failed", message: "layer 2 still holds 180 MB", details: "…" }]),
         },
       });
-      await recordStepVerdict(ada, "layers", "fat", { passed: false, summary: "1 check fails." });
+      await shared.progress.recordStepVerdict(ada, "layers", "fat", { passed: false, summary: "1 check fails." });
       const got = await event;
       expect(got.learners).toHaveLength(1);
       expect(got.learners[0]).toMatchObject({ learnerId: ada, displayName: "Ada" });
@@ -127,7 +129,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
     it("hint use is published too, and a burst of changes collapses into one event", async () => {
       const event = nextEvent(workshopId, 30_000);
-      await Promise.all([recordHintOpened(ada, "layers", "fat", 1), recordHintOpened(bob, "layers", "fat", 2)]);
+      await Promise.all([shared.progress.recordHintOpened(ada, "layers", "fat", 1), shared.progress.recordHintOpened(bob, "layers", "fat", 2)]);
       const got = await event;
       expect(got.learners.map((l) => l.learnerId).sort()).toEqual([ada, bob].sort());
       expect(got.learners.find((l) => l.learnerId === bob)!.progress[0].hintsOpened).toBe(2);
@@ -135,9 +137,9 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
     it("another workshop's dashboard hears nothing of this room's learners", async () => {
       const heard: RoomEvent[] = [];
-      const stop = feed.subscribeRoom(otherRoom, (e) => heard.push(e));
+      const stop = feed.subscribe(otherRoom, (e) => heard.push(e));
       const mine = nextEvent(workshopId, 30_000);
-      await recordHintOpened(ada, "layers", "slim", 1);
+      await shared.progress.recordHintOpened(ada, "layers", "slim", 1);
       await mine;
       stop();
       expect(heard).toEqual([]);
@@ -185,7 +187,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
       await reader.read(); // ": connected"
-      await recordHintOpened(bob, "layers", "slim", 1);
+      await shared.progress.recordHintOpened(bob, "layers", "slim", 1);
       let text = "";
       while (!text.includes("data: ")) text += decoder.decode((await reader.read()).value);
       expect(JSON.parse(text.slice(text.indexOf("data: ") + 6).split("\n")[0])).toMatchObject({ type: "learners", learners: [{ learnerId: bob }] });
@@ -228,7 +230,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
     it("a message reaches that learner's page only, is kept and audited", async () => {
       const seen: Record<string, LearnerEvent[]> = { ada: [], bob: [] };
-      const stops = [subscribeLearner(ada, (e) => seen.ada.push(e)), subscribeLearner(bob, (e) => seen.bob.push(e))];
+      const stops = [shared.events.subscribe(ada, (e) => seen.ada.push(e)), shared.events.subscribe(bob, (e) => seen.bob.push(e))];
       const empty = await messageRoute.POST(request("/x", { cookie: owner, body: { text: "  " } }), learnerParams(workshopId, ada));
       expect(empty.status).toBe(400);
       const sent = await messageRoute.POST(request("/x", { cookie: owner, body: { text: "Look at layer 2" } }), learnerParams(workshopId, ada));
@@ -242,7 +244,7 @@ describe.each(TEST_DIALECTS)("the live room on %s", (dialect) => {
 
     it("reset gives the learner a fresh sandbox, tells them, and is audited", async () => {
       const seen: LearnerEvent[] = [];
-      const stop = subscribeLearner(bob, (e) => seen.push(e));
+      const stop = shared.events.subscribe(bob, (e) => seen.push(e));
       const response = await resetRoute.POST(request("/x", { cookie: owner, body: {} }), learnerParams(workshopId, bob));
       stop();
       expect(response.status).toBe(200);

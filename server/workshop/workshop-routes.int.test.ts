@@ -15,9 +15,9 @@ const endRoute = await import("@/app/api/instructor/workshops/[id]/end/route");
 const roomRoute = await import("@/app/api/instructor/workshops/[id]/room/route");
 const drillBoardRoute = await import("@/app/api/instructor/workshops/[id]/drill-leaderboard/route");
 const joinRoute = await import("@/app/api/join/route");
-const { resetLimiters } = await import("../auth/rate-limit");
+const { RateLimits } = await import("../auth/rate-limit");
+const { createSharedState } = await import("../lab");
 const { setRuntime } = await import("../runtime");
-const { subscribeLearner } = await import("../events/learner-event-bus");
 const { auditTrailOf } = await import("../db/audit");
 const { findWorkshop, membersOf } = await import("../db/workshops");
 const drillAttempts = await import("../db/drill-attempts");
@@ -60,15 +60,19 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
   let alice = "";
   let bob = "";
 
+  const shared = createSharedState();
+
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
     setRuntime({
       config: parseConfig({}),
       sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`), rewarm: async () => void rewarms++ },
+      ...shared,
     } as never);
   });
   afterAll(() => release());
-  beforeEach(() => resetLimiters());
+  // Every test starts with the limits untouched.
+  beforeEach(() => void (shared.limits = new RateLimits()));
 
   async function signIn(username: string, password: string): Promise<string> {
     const response = await sessionRoute.POST(request("/api/instructor/session", { body: { username, password }, ip: `10.8.0.${++peer}` }));
@@ -194,7 +198,7 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
     });
 
     const seen: LearnerEvent[] = [];
-    const unsubscribe = subscribeLearner(rita, (e) => seen.push(e));
+    const unsubscribe = shared.events.subscribe(rita, (e) => seen.push(e));
     try {
       const bobShows = await drillBoardRoute.PUT(request("/x", { method: "PUT", cookie: bob, body: { visible: true } }), params(id));
       expect(bobShows.status).toBe(404);
@@ -279,7 +283,7 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
     const dana = await joined(joinCode, "Dana", "10.5.0.1");
     const outsider = await joined(other.joinCode, "Olaf", "10.5.0.2");
     const seen = new Map<string, LearnerEvent[]>([[dana, []], [outsider, []]]);
-    const unsubscribe = [...seen.keys()].map((learnerId) => subscribeLearner(learnerId, (e) => seen.get(learnerId)!.push(e)));
+    const unsubscribe = [...seen.keys()].map((learnerId) => shared.events.subscribe(learnerId, (e) => seen.get(learnerId)!.push(e)));
 
     const notCovered = await locksRoute.POST(request("/x", { cookie: alice, body: { chapterId: "cache", locked: true } }), params(id));
     expect(notCovered.status).toBe(400);

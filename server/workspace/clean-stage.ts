@@ -6,7 +6,7 @@ import { getChapter, getCourse } from "../content/course";
 import { getDrill } from "../content/drills";
 import { latestAttemptOf } from "../drills/learner-drill";
 import { HttpError } from "../http/http-error";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 import type { ExerciseRef } from "../sandbox/sandbox-controls";
 import type { SandboxDriver } from "../sandbox/driver";
 import { listContainersIn } from "../sandbox/list-learner-containers";
@@ -67,9 +67,9 @@ export async function stopInTheWay(driver: SandboxDriver, sandboxId: string, sta
 }
 
 /** The containers running in the learner's sandbox that are in the way of the exercise, and why. */
-export async function stageOf(learnerId: string, ref: ExerciseRef): Promise<InTheWay[]> {
+export async function stageOf(lab: Pick<LabRuntime, "sandboxes" | "driver">, learnerId: string, ref: ExerciseRef): Promise<InTheWay[]> {
   const stage = await stageFor(learnerId, ref);
-  const { sandboxes, driver } = getRuntime();
+  const { sandboxes, driver } = lab;
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   return sandboxId ? stageIn(driver, sandboxId, stage) : [];
 }
@@ -78,9 +78,9 @@ export async function stageOf(learnerId: string, ref: ExerciseRef): Promise<InTh
  * Stops what is in the exercise's way, as looked at now (never a list the page sends): the learner's own containers,
  * stopped as the learner would with `docker container stop`.
  */
-export async function clearStage(learnerId: string, ref: ExerciseRef): Promise<{ stopped: string[] }> {
+export async function clearStage(lab: Pick<LabRuntime, "sandboxes" | "driver">, learnerId: string, ref: ExerciseRef): Promise<{ stopped: string[] }> {
   const stage = await stageFor(learnerId, ref);
-  const { sandboxes, driver } = getRuntime();
+  const { sandboxes, driver } = lab;
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   return { stopped: sandboxId ? await stopInTheWay(driver, sandboxId, stage) : [] };
 }

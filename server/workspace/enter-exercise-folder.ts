@@ -3,7 +3,7 @@ import { decideFolderMove, FOREGROUND_COMMAND, PANE_STATE_SCRIPT, shellInForegro
 import { getChapter } from "../content/course";
 import { getDrill } from "../content/drills";
 import { HttpError } from "../http/http-error";
-import { getRuntime } from "../runtime";
+import type { LabRuntime } from "../runtime";
 import type { ExerciseRef } from "../sandbox/sandbox-controls";
 import { assertChapterOpen } from "../workshop/chapter-access";
 
@@ -33,9 +33,9 @@ async function workdirOf(learnerId: string, ref: ExerciseRef): Promise<string> {
  * so the line shows in every tab they have open. Only a shell idle at its prompt is moved (a running build's input
  * or a half-typed line is left alone); it never starts a sandbox.
  */
-export async function enterExerciseFolder(learnerId: string, ref: ExerciseRef): Promise<FolderMove> {
+export async function enterExerciseFolder(lab: Pick<LabRuntime, "sandboxes" | "driver" | "terminals">, learnerId: string, ref: ExerciseRef): Promise<FolderMove> {
   const workdir = await workdirOf(learnerId, ref);
-  const { sandboxes, driver, terminals } = getRuntime();
+  const { sandboxes, driver, terminals } = lab;
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) return { action: "stay", why: "no-shell" };
   let move: FolderMove = { action: "stay", why: "no-prompt-yet" };
@@ -61,8 +61,8 @@ export async function enterExerciseFolder(learnerId: string, ref: ExerciseRef): 
  * Whether the learner's own shell is in the foreground of their terminal (▶ Run then goes to the exercise's folder
  * first), or something runs in it. Null when that cannot be told (no sandbox or no shell yet).
  */
-export async function shellIsForeground(learnerId: string): Promise<boolean | null> {
-  const { sandboxes, driver } = getRuntime();
+export async function shellIsForeground(lab: Pick<LabRuntime, "sandboxes" | "driver">, learnerId: string): Promise<boolean | null> {
+  const { sandboxes, driver } = lab;
   const sandboxId = await sandboxes.sandboxOf(learnerId);
   if (!sandboxId) return null;
   const result = await driver.exec(sandboxId, FOREGROUND_COMMAND, { user: "learner", timeoutMs: EXEC_TIMEOUT_MS }).catch(() => null);

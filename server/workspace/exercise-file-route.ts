@@ -4,7 +4,7 @@ import { MAX_FILE_BYTES, saveFileBodySchema, type SaveFileBody } from "@/lib/wor
 import { parseJsonBody } from "@/lib/validations/parse-body";
 import { HttpError } from "../auth/request-guard";
 import { FileChangedError, readExerciseFile, writeExerciseFile, type ExerciseFolder } from "./exercise-workspace";
-import { forgetListings } from "./shared-listing";
+import type { SharedListings } from "./shared-listing";
 
 /** What the chapter and drill file routes share: reading a file for the editor and saving the editor's text. */
 
@@ -37,10 +37,10 @@ export async function saveFileBody(request: Request): Promise<SaveFileBody> {
 }
 
 /** Saves the editor's text into the sandbox; 409 when the file there is no longer the version the edits started from. */
-export async function saveFileResponse(folder: ExerciseFolder, path: string, body: SaveFileBody): Promise<Response> {
+export async function saveFileResponse(folder: ExerciseFolder, path: string, body: SaveFileBody, listings: SharedListings): Promise<Response> {
   try {
     const saved = await writeExerciseFile(folder, path, body.content, body.baseHash);
-    forgetListings(folder.sandboxId);
+    listings.forget(folder.sandboxId);
     return Response.json(saved);
   } catch (error) {
     if (error instanceof FileChangedError) return Response.json({ error: error.message, currentHash: error.currentHash }, { status: 409 });

@@ -3,8 +3,8 @@ import { exerciseRefSchema, limitSandboxControl } from "@/server/sandbox/sandbox
 import { startOver } from "@/server/sandbox/start-over";
 
 /** "Start over": a fresh sandbox holding the starting files of the exercise the body names; progress is kept. Answers once the files are in place. */
-export const POST = withLearner(async ({ learner, request }) => {
-  limitSandboxControl(learner.id);
+export const POST = withLearner(async ({ lab, learner, request }) => {
+  limitSandboxControl(lab, learner.id);
   const ref = await readBody(request, exerciseRefSchema, "Say which chapter or drill to start over: { chapterId } or { drillId }.");
-  return Response.json({ fresh: true, ...(await startOver(learner.id, ref)) });
+  return Response.json({ fresh: true, ...(await startOver(lab, learner.id, ref)) });
 });

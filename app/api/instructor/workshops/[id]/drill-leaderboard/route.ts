@@ -7,8 +7,8 @@ import { setDrillBoardShown } from "@/server/workshop/workshop-control";
 export const GET = withWorkshopOwner(async ({ workshop }) => Response.json(await showRoomDrillLeaderboard(workshop)));
 
 /** Shows or hides the drill leaderboard for the room. */
-export const PUT = withWorkshopOwner(async ({ instructor, workshop, request }) => {
+export const PUT = withWorkshopOwner(async ({ lab, instructor, workshop, request }) => {
   const { visible } = await readBody(request, boardVisibilitySchema);
-  await setDrillBoardShown(instructor, workshop, visible);
+  await setDrillBoardShown(lab, instructor, workshop, visible);
   return Response.json({ visible });
 });

@@ -1,8 +1,7 @@
 import { eventStreamResponse } from "@/server/events/event-stream";
 import { withWorkshopOwner } from "@/server/http/route-guards";
-import { subscribeRoom } from "@/server/workshop/room-feed";
 
 export const dynamic = "force-dynamic";
 
 /** Server-sent events for the owner's dashboard: fresh facts about learners whose verdict, hints, solution or activity changed. */
-export const GET = withWorkshopOwner(async ({ workshop, request }) => eventStreamResponse(request, (send) => subscribeRoom(workshop.id, send)));
+export const GET = withWorkshopOwner(async ({ lab, workshop, request }) => eventStreamResponse(request, (send) => lab.roomFeed.subscribe(workshop.id, send)));

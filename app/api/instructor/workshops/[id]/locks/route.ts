@@ -3,8 +3,8 @@ import { readBody, withWorkshopOwner } from "@/server/http/route-guards";
 import { setChapterLocked } from "@/server/workshop/workshop-control";
 
 /** Locks or unlocks one chapter for the whole room. */
-export const POST = withWorkshopOwner(async ({ instructor, workshop, request }) => {
+export const POST = withWorkshopOwner(async ({ lab, instructor, workshop, request }) => {
   const { chapterId, locked } = await readBody(request, chapterLockSchema);
-  const updated = await setChapterLocked(instructor, workshop, chapterId, locked);
+  const updated = await setChapterLocked(lab, instructor, workshop, chapterId, locked);
   return Response.json({ lockedChapterIds: updated.lockedChapterIds });
 });
