@@ -2,35 +2,18 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ErrorLine, useApiAction } from "./api-action";
+import { send } from "./api-client";
 
 /** A learner starts with a display name; the server answers with an HTTP-only session cookie. */
 export function StartForm() {
   const router = useRouter();
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/session", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ displayName: name }),
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { error?: string };
-        setError(body.error ?? `The server answered ${res.status}.`);
-        return;
-      }
-      router.refresh();
-    } catch {
-      setError("Could not reach the lab server. Check that it is running and try again.");
-    } finally {
-      setBusy(false);
-    }
+    void run(() => send("/api/session", { displayName: name }), () => router.refresh());
   }
 
   return (
@@ -53,11 +36,7 @@ export function StartForm() {
           {busy ? "Starting…" : "Start"}
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { SCREENS, shot as shotAs, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
+import { editAndSave as editAndSaveIn, editorTab, expectAllChecksPassed as allPassed, openAsNewLearner, SCREENS, shot as shotAs, startAsLearner, stepChecks, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * A new learner does the whole of chapter 04 ("Layers are additive") in the browser, as a learner would:
@@ -27,37 +27,9 @@ COPY --chmod=755 tool.bin /usr/local/bin/tool
 `;
 
 
-/** A file's tab in the editor; its name may go on with an "unsaved" mark, never with more of a file name. */
-function editorTab(page: Page, file: string): Locator {
-  return page.getByRole("tab", { name: new RegExp(`^${file.replaceAll(".", "\\.")}(?![\\w.])`) });
-}
-
-/** Replaces a file's text in the editor and saves it into the sandbox with Ctrl+S. */
-async function editAndSave(page: Page, file: string, text: string): Promise<void> {
-  const tab = editorTab(page, file);
-  await tab.click();
-  await expect(tab).toHaveAttribute("aria-selected", "true");
-  await page.locator(".monaco-editor .view-lines").first().click();
-  await page.keyboard.press("Control+A");
-  // As one input, so the editor does not auto-close the brackets and quotes it would close for a typist.
-  await page.keyboard.insertText(text);
-  await expect(tab).toHaveAttribute("data-dirty", "true");
-  await page.keyboard.press("Control+S");
-  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
-  // What reached the sandbox is exactly what was written.
-  const saved = await page.request.get(`/api/chapters/layers/files/${file}`);
-  expect(((await saved.json()) as { content?: string }).content).toBe(text);
-}
-
-function checks(page: Page): Locator {
-  return page.getByRole("region", { name: "Checks" }).locator(".check-list > li");
-}
-
-async function expectAllChecksPassed(page: Page, count: number): Promise<void> {
-  await expect(checks(page)).toHaveCount(count);
-  await expect(checks(page).and(page.locator('[data-status="passed"]'))).toHaveCount(count, { timeout: BUILD_MS });
-  await expect(page.getByText("Step complete.")).toBeVisible();
-}
+/** Chapter 04's files, saved through its workspace routes. */
+const editAndSave = (page: Page, file: string, text: string) => editAndSaveIn(page, "/api/chapters/layers", file, text);
+const expectAllChecksPassed = (page: Page, count: number) => allPassed(page, count, BUILD_MS);
 
 function layerView(page: Page): Locator {
   return page.getByRole("region", { name: "Layers" });
@@ -70,9 +42,7 @@ async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
 test("a new learner completes chapter 04 in the browser, checks and layers updating live", async ({ page }) => {
   test.setTimeout(20 * 60_000);
 
-  await page.goto("/");
-  await page.getByLabel(/your name/i).fill("Chapter Tester");
-  await page.getByRole("button", { name: "Start" }).click();
+  await startAsLearner(page, "Chapter Tester");
   await page.getByRole("link", { name: /Layers are additive/ }).click();
   await expect(page).toHaveURL(/\/chapters\/layers$/);
   // Set once; still there at the end means the page was never reloaded.
@@ -119,7 +89,7 @@ test("a new learner completes chapter 04 in the browser, checks and layers updat
   await page.getByRole("button", { name: "Next step →" }).click();
   await expect(page.getByRole("region", { name: /^Step 3: Changing a file copies it/ })).toBeVisible();
   await typeInTerminal(page, "clear; head -c 20M /dev/urandom > tool.bin && docker image build -f Dockerfile.tool -t example/layers:tool .");
-  await expect(checks(page).and(page.locator('[data-check-id="two-layers"]'))).toHaveAttribute("data-status", "failed", { timeout: BUILD_MS });
+  await expect(stepChecks(page).and(page.locator('[data-check-id="two-layers"]'))).toHaveAttribute("data-status", "failed", { timeout: BUILD_MS });
   await expect(page.getByRole("region", { name: "Checks" })).toContainText("has 3 layers; at most 2 expected");
   await expect(layers).toHaveCount(3, { timeout: 30_000 });
   await expect(layers.nth(0)).toContainText("RUN chmod 755 /usr/local/bin/tool");
@@ -154,9 +124,7 @@ test("a new learner completes chapter 04 in the browser, checks and layers updat
  */
 test("the verdict stays in sight: a compact status names the failing check, and one click shows the checks", async ({ page }) => {
   test.setTimeout(6 * 60_000);
-  await page.setViewportSize(SCREENS[0]);
-  await startAsLearner(page, "Verdict Watcher");
-  await page.goto("/chapters/anatomy");
+  await openAsNewLearner(page, "Verdict Watcher", "/chapters/anatomy");
   await terminalReady(page);
 
   const status = page.getByTestId("verdict-status");

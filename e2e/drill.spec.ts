@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { SCREENS, shot as shotAs, startAsLearner, typeInTerminal } from "./fixtures";
+import { editAndSave as editAndSaveIn, SCREENS, shot as shotAs, startAsLearner, startDrillAsNewLearner, typeInTerminal } from "./fixtures";
 
 /**
  * A learner plays one troubleshooting drill to the end in the browser: starts it from the catalog, sees
@@ -13,19 +13,8 @@ const DRILL = "shell-exec-form";
 const CHECK_MS = 180_000;
 
 
-async function editAndSave(page: Page, file: string, text: string, drill = DRILL): Promise<void> {
-  const tab = page.getByRole("tab", { name: new RegExp(`^${file}`) });
-  await tab.click();
-  await expect(tab).toHaveAttribute("aria-selected", "true");
-  await page.locator(".monaco-editor .view-lines").first().click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.insertText(text);
-  await expect(tab).toHaveAttribute("data-dirty", "true");
-  await page.keyboard.press("Control+S");
-  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
-  const saved = await page.request.get(`/api/drills/${drill}/files/${file}`);
-  expect(((await saved.json()) as { content?: string }).content).toBe(text);
-}
+/** The drill's files, saved through its workspace routes. */
+const editAndSave = (page: Page, file: string, text: string, drill = DRILL) => editAndSaveIn(page, `/api/drills/${drill}`, file, text);
 
 function check(page: Page, id: string): Locator {
   return page.getByRole("region", { name: "Checks" }).locator(`[data-check-id="${id}"]`);
@@ -38,9 +27,7 @@ async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
 test("a learner plays a drill to the end: broken, hint, fixed in the editor, scored", async ({ page }) => {
   test.setTimeout(10 * 60_000);
 
-  await page.goto("/");
-  await page.getByLabel(/your name/i).fill("Drill Tester");
-  await page.getByRole("button", { name: "Start" }).click();
+  await startAsLearner(page, "Drill Tester");
   await page.getByRole("link", { name: /Troubleshooting drills/ }).click();
   await expect(page).toHaveURL(/\/drills$/);
   await expect(page.getByRole("list", { name: "Drills" }).getByRole("listitem")).toHaveCount(25);
@@ -98,12 +85,7 @@ test("a learner plays a drill to the end: broken, hint, fixed in the editor, sco
 
 test("giving up asks first, then stops the clock and shows the fix; a later pass is not called fixed; a new attempt starts fresh", async ({ page }) => {
   test.setTimeout(8 * 60_000);
-  await page.setViewportSize(SCREENS[0]);
-  await startAsLearner(page, "Drill Quitter");
-  await page.goto("/drills/arg-scope");
-  await page.getByRole("button", { name: "Start the drill" }).click();
-  const clock = page.getByRole("timer", { name: "Time on this drill" });
-  await expect(clock).toHaveAttribute("data-running", "true", { timeout: 180_000 });
+  const clock = await startDrillAsNewLearner(page, "Drill Quitter", "arg-scope");
   // Before the end, no fix is on the page.
   await expect(page.getByText("Reference fix", { exact: true })).toHaveCount(0);
 
@@ -161,11 +143,7 @@ test("giving up asks first, then stops the clock and shows the fix; a later pass
  */
 test("a failed build's message quotes npm's error line, not its usage text", async ({ page }) => {
   test.setTimeout(8 * 60_000);
-  await page.setViewportSize(SCREENS[0]);
-  await startAsLearner(page, "Drill Reader");
-  await page.goto("/drills/run-typo");
-  await page.getByRole("button", { name: "Start the drill" }).click();
-  await expect(page.getByRole("timer", { name: "Time on this drill" })).toHaveAttribute("data-running", "true", { timeout: 180_000 });
+  await startDrillAsNewLearner(page, "Drill Reader", "run-typo");
   await page.getByRole("button", { name: "Check my fix" }).click();
   const builds = page.getByRole("region", { name: "Checks" }).locator('[data-check-id="builds"]');
   await expect(builds).toHaveAttribute("data-status", "failed", { timeout: CHECK_MS });

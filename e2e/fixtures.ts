@@ -61,3 +61,56 @@ export async function terminalReady(page: Page): Promise<Locator> {
   await expect(terminal.locator(".xterm-rows")).toContainText("$", { timeout: 30_000 });
   return terminal;
 }
+
+/** A new learner at the smaller screen, on `path` (a chapter or a drill page). */
+export async function openAsNewLearner(page: Page, name: string, path: string): Promise<void> {
+  await page.setViewportSize(SCREENS[0]);
+  await startAsLearner(page, name);
+  await page.goto(path);
+}
+
+/** A new learner starts drill `drillId`; resolves once its clock runs (the sandbox and the drill's files are ready). */
+export async function startDrillAsNewLearner(page: Page, name: string, drillId: string): Promise<Locator> {
+  await openAsNewLearner(page, name, `/drills/${drillId}`);
+  await page.getByRole("button", { name: "Start the drill" }).click();
+  const clock = page.getByRole("timer", { name: "Time on this drill" });
+  await expect(clock).toHaveAttribute("data-running", "true", { timeout: 180_000 });
+  return clock;
+}
+
+/** A file's tab in the editor; its name may go on with an "unsaved" mark, never with more of a file name. */
+export function editorTab(page: Page, file: string): Locator {
+  return page.getByRole("tab", { name: new RegExp(`^${file.replaceAll(".", "\\.")}(?![\\w.])`) });
+}
+
+/**
+ * Replaces a file's text in the editor and saves it into the sandbox with Ctrl+S, then reads it back through the
+ * exercise's workspace routes (`api`: /api/chapters/<id> or /api/drills/<id>): what reached the sandbox is exactly
+ * what was written.
+ */
+export async function editAndSave(page: Page, api: string, file: string, text: string): Promise<void> {
+  const tab = editorTab(page, file);
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-selected", "true");
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+A");
+  // As one input, so the editor does not auto-close the brackets and quotes it would close for a typist.
+  await page.keyboard.insertText(text);
+  await expect(tab).toHaveAttribute("data-dirty", "true");
+  await page.keyboard.press("Control+S");
+  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
+  const saved = await page.request.get(`${api}/files/${file}`);
+  expect(((await saved.json()) as { content?: string }).content).toBe(text);
+}
+
+/** The checks of the step in view. */
+export function stepChecks(page: Page): Locator {
+  return page.getByRole("region", { name: "Checks" }).locator(".check-list > li");
+}
+
+/** All `count` checks of the step in view pass (builds may take `timeout`), and the step says it is complete. */
+export async function expectAllChecksPassed(page: Page, count: number, timeout: number): Promise<void> {
+  await expect(stepChecks(page)).toHaveCount(count);
+  await expect(stepChecks(page).and(page.locator('[data-status="passed"]'))).toHaveCount(count, { timeout });
+  await expect(page.getByText("Step complete.")).toBeVisible();
+}

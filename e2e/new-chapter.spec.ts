@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { SCREENS, shot as shotAs, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
+import { editAndSave as editAndSaveIn, expectAllChecksPassed as allPassed, SCREENS, shot as shotAs, startAsLearner, stepChecks, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * Issue 13, "how it is proven": a new learner does the whole of chapter 10 ("Build cache you can move") in the
@@ -31,22 +31,16 @@ COPY --from=build /out/hello /usr/local/bin/hello
 CMD ["hello"]
 `;
 
-function checks(page: Page): Locator {
-  return page.getByRole("region", { name: "Checks" }).locator(".check-list > li");
-}
+/** The chapter's files, saved through its workspace routes. */
+const editAndSave = (page: Page, file: string, text: string) => editAndSaveIn(page, "/api/chapters/cache-export", file, text);
+const expectAllChecksPassed = (page: Page, count: number) => allPassed(page, count, BUILD_MS);
 
 function check(page: Page, id: string): Locator {
-  return checks(page).and(page.locator(`[data-check-id="${id}"]`));
+  return stepChecks(page).and(page.locator(`[data-check-id="${id}"]`));
 }
 
 async function expectStep(page: Page, n: number, title: string): Promise<void> {
   await expect(page.getByRole("region", { name: `Step ${n}: ${title}` })).toBeVisible();
-}
-
-async function expectAllChecksPassed(page: Page, count: number): Promise<void> {
-  await expect(checks(page)).toHaveCount(count);
-  await expect(checks(page).and(page.locator('[data-status="passed"]'))).toHaveCount(count, { timeout: BUILD_MS });
-  await expect(page.getByText("Step complete.")).toBeVisible();
 }
 
 async function nextStep(page: Page): Promise<void> {
@@ -57,21 +51,6 @@ async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
   await shotAs(page, `new-chapter-${name}`, focus);
 }
 
-/** Replaces a file's text in the editor and saves it into the sandbox with Ctrl+S; checks what reached the sandbox. */
-async function editAndSave(page: Page, file: string, text: string): Promise<void> {
-  const tab = page.getByRole("tab", { name: new RegExp(`^${file.replaceAll(".", "\\.")}(?![\\w.])`) });
-  await tab.click();
-  await expect(tab).toHaveAttribute("aria-selected", "true");
-  await page.locator(".monaco-editor .view-lines").first().click();
-  await page.keyboard.press("Control+A");
-  // As one input, so the editor does not auto-close the brackets and quotes it would close for a typist.
-  await page.keyboard.insertText(text);
-  await expect(tab).toHaveAttribute("data-dirty", "true");
-  await page.keyboard.press("Control+S");
-  await expect(tab).toHaveAttribute("data-dirty", "false", { timeout: 30_000 });
-  const saved = await page.request.get(`/api/chapters/cache-export/files/${file}`);
-  expect(((await saved.json()) as { content?: string }).content).toBe(text);
-}
 
 test("a new learner completes chapter 10 (cache export, build outputs) in the browser, each step's checks turning green", async ({ page }) => {
   test.setTimeout(10 * 60_000);

@@ -1,15 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { z } from "zod";
-import { errorBodySchema } from "@/lib/workspace/workspace-api";
+import { ApiError, getJson, messageOf, send } from "@/components/api-client";
+import { roomDrillBoardSchema, type RoomDrillBoard as Board } from "@/lib/drills/drill-api";
 import { formatDuration } from "./DrillClock";
-
-const boardSchema = z.object({
-  visible: z.boolean(),
-  rows: z.array(z.object({ displayName: z.string(), drillId: z.string(), score: z.number(), timeMs: z.number() })),
-});
-type Board = z.infer<typeof boardSchema>;
 
 /** The board follows new scores this often while the page is open. */
 const REFRESH_MS = 10_000;
@@ -26,14 +20,12 @@ export function DrillBoardControl({ workshopId, drills }: { workshopId: string; 
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
-    const res = await fetch(url, { cache: "no-store" }).catch(() => null);
-    if (!res) return setError("The lab did not answer; the board will try again.");
-    const json: unknown = await res.json().catch(() => null);
-    const parsed = boardSchema.safeParse(json);
-    if (parsed.success) {
-      setBoard(parsed.data);
+    try {
+      setBoard(await getJson(url, roomDrillBoardSchema));
       setError(null);
-    } else setError(errorBodySchema.safeParse(json).data?.error ?? `The server answered ${res.status}.`);
+    } catch (error) {
+      setError(error instanceof ApiError && error.code === "unreachable" ? "The lab did not answer; the board will try again." : messageOf(error));
+    }
   }, [url]);
 
   useEffect(() => {
@@ -46,9 +38,10 @@ export function DrillBoardControl({ workshopId, drills }: { workshopId: string; 
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ visible }) });
-      if (!res.ok) setError(errorBodySchema.safeParse(await res.json().catch(() => null)).data?.error ?? `The server answered ${res.status}.`);
-      else await load();
+      await send(url, { visible }, "PUT");
+      await load();
+    } catch (error) {
+      setError(messageOf(error));
     } finally {
       setBusy(false);
     }

@@ -32,7 +32,7 @@ export function DrillWorkspace({ drill, initialAttempt }: { drill: DrillSummaryV
       editor={
         attempt ? (
           // A new attempt is a new project (other names, other files): new tabs, never the last attempt's models.
-          <ExerciseEditor key={attempt.id} chapterId={`drill-${drill.id}`} api={drillApi(drill.id)} workdir={attempt.workdir} files={attempt.files} />
+          <ExerciseEditor key={attempt.id} exerciseId={`drill-${drill.id}`} api={drillApi(drill.id)} workdir={attempt.workdir} files={attempt.files} />
         ) : (
           <div className="lab-editor-start">Start the drill to get its project here.</div>
         )

@@ -9,35 +9,35 @@ import { ChangeBanner } from "./ChangeBanner";
 import { defineLabTheme, EDITOR_OPTIONS, markDockerfileProblems, THEME } from "./monaco-setup";
 import { RecoveryNotice } from "./RecoveryNotice";
 import { StartProgress } from "./StartProgress";
-import { useChapterStart } from "./useChapterStart";
+import { useExerciseStart } from "./useExerciseStart";
 import { useExerciseFiles } from "./useExerciseFiles";
-import { chapterApi } from "./workspace-client";
 
 interface ExerciseEditorProps {
-  chapterId: string;
+  /** Which exercise (a chapter's id, or `drill-<id>`): another one is a new set of tabs. */
+  exerciseId: string;
   /** Absolute folder in the sandbox holding the exercise, e.g. /home/learner/ch01. */
   workdir: string;
   /** The exercise's files, relative to the workdir. */
   files: string[];
-  /** The workspace routes (start, files); a chapter's by default. */
-  api?: string;
+  /** The exercise's workspace routes (start, files): chapterApi(id) or drillApi(id). */
+  api: string;
 }
 
 /** The exercise's files in tabs, saved into the learner's sandbox, and following changes made from the terminal. */
 export function ExerciseEditor(props: ExerciseEditorProps) {
-  // A new chapter is a new set of tabs and models, never the previous chapter's state.
-  return <ChapterEditor key={props.chapterId} {...props} />;
+  // A new exercise is a new set of tabs and models, never the previous exercise's state.
+  return <ExerciseTabs key={props.exerciseId} {...props} />;
 }
 
-/** The model URI of a file: its real place in the sandbox, so two chapters never share a model. */
+/** The model URI of a file: its real place in the sandbox, so two exercises never share a model. */
 function modelPath(workdir: string, path: string): string {
   return "file://" + `${workdir}/${path}`.split("/").map(encodeURIComponent).join("/");
 }
 
 const LINT_DELAY_MS = 250;
 
-function ChapterEditor({ chapterId, workdir, files, api = chapterApi(chapterId) }: ExerciseEditorProps) {
-  const { start, retry } = useChapterStart(api);
+function ExerciseTabs({ workdir, files, api }: ExerciseEditorProps) {
+  const { start, retry } = useExerciseStart(api);
   const ready = start.status === "ready";
   const sync = useExerciseFiles(api, files, ready);
   const [active, setActive] = useState(files[0]);

@@ -1,9 +1,9 @@
 "use client";
 
-import type { ChapterStart } from "./useChapterStart";
+import type { ExerciseStart } from "./useExerciseStart";
 
 /** What the editor shows while the learner's sandbox gets ready, or why it did not. */
-export function StartProgress({ start, onRetry }: { start: Exclude<ChapterStart, { status: "ready" }>; onRetry: () => void }) {
+export function StartProgress({ start, onRetry }: { start: Exclude<ExerciseStart, { status: "ready" }>; onRetry: () => void }) {
   if (start.status === "failed") {
     return (
       <div className="lab-editor-start" role="alert">

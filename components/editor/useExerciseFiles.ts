@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLearnerEvents } from "@/components/lab/useLearnerEvents";
 import { emptyTab, expectedHash, isDirty, isNewToTab, tabReducer, type DiskVersion, type TabEvent, type TabSync } from "@/lib/workspace/tab-sync";
-import { fetchFile, fetchFileList, saveFile, startChapter, WorkspaceRequestError } from "./workspace-client";
+import { ApiError } from "@/components/api-client";
+import { fetchFile, fetchFileList, saveFile, startExercise } from "./workspace-client";
 
 /**
  * How often the editor asks whether the terminal changed a file. Each ask costs an exec in the sandbox,
@@ -90,7 +91,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
             const file = await fetchFile(api, entry.path);
             version = { hash: file.hash, text: file.content };
           } catch (error) {
-            if (!(error instanceof WorkspaceRequestError) || error.status === 0 || error.status === 503) throw error;
+            if (!(error instanceof ApiError) || error.status === 0 || error.status === 503) throw error;
             // Deleted between the listing and the read: the next poll sees it as absent.
             if (error.status === 404) return;
             unreadable.current.set(entry.path, { hash, reason: error.message });
@@ -120,14 +121,14 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
    */
   const reloadFresh = useCallback(async () => {
     const failures: string[] = [];
-    await startChapter(
+    await startExercise(
       api,
       (event) => {
         if ("error" in event) failures.push(event.error);
       },
       new AbortController().signal,
     );
-    if (failures.length) throw new WorkspaceRequestError(503, failures[0]);
+    if (failures.length) throw new ApiError(503, "unavailable", failures[0]);
     const list = await fetchFileList(api);
     unreadable.current.clear();
     // "Saved … at" spoke of the sandbox that is gone.
@@ -157,7 +158,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
     }
     reloadFresh()
       .then(() => setConnection(null))
-      .catch((error: Error) => setConnection({ message: error.message, sandboxDown: error instanceof WorkspaceRequestError && error.status === 503 }))
+      .catch((error: Error) => setConnection({ message: error.message, sandboxDown: error instanceof ApiError && error.status === 503 }))
       .finally(() => {
         sandboxBusy.current = false;
         pollNow.current();
@@ -193,7 +194,7 @@ export function useExerciseFiles(api: string, paths: string[], enabled: boolean)
           setConnection(null);
           failures = 0;
         } catch (error) {
-          setConnection({ message: (error as Error).message, sandboxDown: error instanceof WorkspaceRequestError && error.status === 503 });
+          setConnection({ message: (error as Error).message, sandboxDown: error instanceof ApiError && error.status === 503 });
           failures += 1;
         } finally {
           running = false;

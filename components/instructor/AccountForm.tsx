@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { ErrorLine, useApiAction } from "@/components/api-action";
+import { sendJson } from "@/components/api-client";
+import { newInstructorAnswerSchema } from "@/lib/validations/instructor";
 import styles from "./WorkshopAdmin.module.css";
 
 /**
@@ -12,26 +14,24 @@ import styles from "./WorkshopAdmin.module.css";
 export function AccountForm({ endpoint, submitLabel, after }: { endpoint: string; submitLabel: string; after: "open dashboard" | "refresh" }) {
   const router = useRouter();
   const [fields, setFields] = useState({ username: "", displayName: "", password: "" });
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    const result = await postJson<{ instructor: { username: string } }>(endpoint, fields);
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    if (after === "open dashboard") {
-      router.push("/instructor");
-      router.refresh();
-    } else {
-      setDone(`Added ${result.data.instructor.username}. Give them their password in person.`);
-      setFields({ username: "", displayName: "", password: "" });
-      router.refresh();
-    }
+    void run(
+      () => sendJson(endpoint, fields, newInstructorAnswerSchema),
+      ({ instructor }) => {
+        if (after === "open dashboard") {
+          router.push("/instructor");
+        } else {
+          setDone(`Added ${instructor.username}. Give them their password in person.`);
+          setFields({ username: "", displayName: "", password: "" });
+        }
+        router.refresh();
+      },
+    );
   }
 
   const field = (name: keyof typeof fields, label: string, type = "text", autoComplete?: string) => (
@@ -57,11 +57,7 @@ export function AccountForm({ endpoint, submitLabel, after }: { endpoint: string
       <button className="btn" type="submit" disabled={busy}>
         {busy ? "Working…" : submitLabel}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {done && <p role="status">{done}</p>}
     </form>
   );

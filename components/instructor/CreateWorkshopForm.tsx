@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { ErrorLine, useApiAction } from "@/components/api-action";
+import { sendJson } from "@/components/api-client";
+import { newWorkshopAnswerSchema } from "@/lib/validations/workshop";
 import styles from "./WorkshopAdmin.module.css";
 
 /** A chapter or a drill the instructor may include. */
@@ -29,8 +31,7 @@ export function CreateWorkshopForm({ chapters, drills }: { chapters: ContentChoi
   const [startsAt, setStartsAt] = useState(() => localInput(new Date()));
   const [endsAt, setEndsAt] = useState(() => localInput(new Date(Date.now() + 3 * 3600_000)));
   const [capacity, setCapacity] = useState("30");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
   function toggle(set: Set<string>, id: string): Set<string> {
     const next = new Set(set);
@@ -39,23 +40,22 @@ export function CreateWorkshopForm({ chapters, drills }: { chapters: ContentChoi
     return next;
   }
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     // The inputs hold the instructor's local time; the server gets an absolute moment.
     const moment = (value: string) => (value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : value);
-    const result = await postJson<{ workshop: { id: string } }>("/api/instructor/workshops", {
+    const workshop = {
       title,
       chapterIds: chapters.map((c) => c.id).filter((id) => chosen.has(id)),
       drillIds: drills.map((d) => d.id).filter((id) => chosenDrills.has(id)),
       startsAt: moment(startsAt),
       endsAt: moment(endsAt),
       capacity,
-    });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    router.push(`/instructor/workshops/${result.data.workshop.id}`);
+    };
+    void run(
+      () => sendJson("/api/instructor/workshops", workshop, newWorkshopAnswerSchema),
+      (answer) => router.push(`/instructor/workshops/${answer.workshop.id}`),
+    );
   }
 
   return (
@@ -97,11 +97,7 @@ export function CreateWorkshopForm({ chapters, drills }: { chapters: ContentChoi
       <button className="btn" type="submit" disabled={busy}>
         {busy ? "Creating…" : "Create workshop"}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

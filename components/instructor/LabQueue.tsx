@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { getJson } from "@/components/api-client";
 import { workshopQueueSchema, type WorkshopQueue } from "@/lib/admission/lab-queue";
 import styles from "./WorkshopAdmin.module.css";
 
@@ -15,9 +16,8 @@ export function LabQueue({ workshopId }: { workshopId: string }) {
     let cancelled = false;
     const load = async () => {
       try {
-        const res = await fetch(`/api/instructor/workshops/${encodeURIComponent(workshopId)}/queue`, { cache: "no-store" });
-        const body = workshopQueueSchema.safeParse(await res.json());
-        if (!cancelled && res.ok && body.success) setQueue(body.data);
+        const answer = await getJson(`/api/instructor/workshops/${encodeURIComponent(workshopId)}/queue`, workshopQueueSchema);
+        if (!cancelled) setQueue(answer);
       } catch {
         // The next poll tries again; the room view reports a lost server.
       }

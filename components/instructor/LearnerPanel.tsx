@@ -2,6 +2,7 @@
 
 import { useRef, useState } from "react";
 import { describeStuck, type RoomRow } from "@/lib/workshop/room";
+import { messageOf, send as sendToLab } from "@/components/api-client";
 import { Terminal } from "@/components/terminal/Terminal";
 import { ago } from "./RoomGrid";
 import styles from "./RoomView.module.css";
@@ -17,19 +18,12 @@ interface LearnerPanelProps {
   onClose(): void;
 }
 
+/** Sends to the lab; the refusal's sentence, or null when done. */
 async function post(url: string, body?: unknown): Promise<string | null> {
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body ?? {}),
-    });
-    if (response.ok) return null;
-    const answer = (await response.json().catch(() => ({}))) as { error?: string };
-    return answer.error ?? `The server answered ${response.status}.`;
-  } catch {
-    return "The lab server could not be reached.";
-  }
+  return sendToLab(url, body).then(
+    () => null,
+    (error: unknown) => messageOf(error),
+  );
 }
 
 /** One learner up close: where they are, their terminal live (read-only), a fresh sandbox, a direct message. */

@@ -2,25 +2,25 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { ErrorLine, useApiAction } from "@/components/api-action";
+import { send } from "@/components/api-client";
 import styles from "./WorkshopAdmin.module.css";
 
 export function LoginForm() {
   const router = useRouter();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const result = await postJson("/api/instructor/session", { username, password });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    router.push("/instructor");
-    router.refresh();
+    void run(
+      () => send("/api/instructor/session", { username, password }),
+      () => {
+        router.push("/instructor");
+        router.refresh();
+      },
+    );
   }
 
   return (
@@ -36,11 +36,7 @@ export function LoginForm() {
       <button className="btn" type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

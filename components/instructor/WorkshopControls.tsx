@@ -2,7 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { z } from "zod";
+import { ErrorLine, useApiAction } from "@/components/api-action";
+import { sendJson } from "@/components/api-client";
+import { broadcastAnswerSchema, endWorkshopAnswerSchema } from "@/lib/validations/workshop";
 import styles from "./WorkshopAdmin.module.css";
 
 export interface ControlledWorkshop {
@@ -16,20 +19,19 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
   const router = useRouter();
   const [message, setMessage] = useState("");
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
   const [keepWork, setKeepWork] = useState(true);
   const base = `/api/instructor/workshops/${workshop.id}`;
 
-  async function act<T>(url: string, body: unknown, onDone: (data: T) => string) {
-    setBusy(true);
-    setError(null);
+  function act<S extends z.ZodType>(url: string, body: unknown, answer: S, onDone: (data: z.infer<S>) => string) {
     setStatus(null);
-    const result = await postJson<T>(url, body);
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    setStatus(onDone(result.data));
-    router.refresh();
+    void run(
+      () => sendJson(url, body, answer),
+      (data) => {
+        setStatus(onDone(data));
+        router.refresh();
+      },
+    );
   }
 
   return (
@@ -45,7 +47,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
                 className="btn-ghost btn-small"
                 disabled={busy || workshop.ended}
                 aria-label={`${c.locked ? "Unlock" : "Lock"} ${c.title}`}
-                onClick={() => act(`${base}/locks`, { chapterId: c.id, locked: !c.locked }, () => `${c.title} ${c.locked ? "unlocked" : "locked"} for the room.`)}
+                onClick={() => act(`${base}/locks`, { chapterId: c.id, locked: !c.locked }, z.unknown(), () => `${c.title} ${c.locked ? "unlocked" : "locked"} for the room.`)}
               >
                 {c.locked ? "Locked — unlock" : "Open — lock"}
               </button>
@@ -57,7 +59,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
         className={styles.broadcast}
         onSubmit={(e) => {
           e.preventDefault();
-          void act<{ recipients: number }>(`${base}/broadcast`, { text: message }, (d) => {
+          act(`${base}/broadcast`, { text: message }, broadcastAnswerSchema, (d) => {
             setMessage("");
             return `Sent to ${d.recipients} learner${d.recipients === 1 ? "" : "s"}.`;
           });
@@ -91,7 +93,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
           onClick={() => {
             const work = keepWork ? "their files and images are kept for their next visit" : "their files and images are deleted";
             if (!window.confirm(`End the workshop? Nobody can join any more, and every learner's sandbox is removed: ${work} (their progress stays).`)) return;
-            void act<{ released: number; failed: number }>(`${base}/end`, { keepWork }, (d) =>
+            act(`${base}/end`, { keepWork }, endWorkshopAnswerSchema, (d) =>
               `Workshop ended; ${d.released} sandbox${d.released === 1 ? "" : "es"} released${keepWork ? " with their work kept" : ""}${d.failed ? `, ${d.failed} could not be (see the server log)` : ""}.`,
             );
           }}
@@ -104,11 +106,7 @@ export function WorkshopControls({ workshop }: { workshop: ControlledWorkshop })
           {status}
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </section>
   );
 }

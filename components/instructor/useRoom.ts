@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
+import { ApiError, getJson, openEventStream } from "@/components/api-client";
 import { mergeLearners, roomEventSchema, roomSnapshotSchema, roomView, type RoomSettings, type RoomSnapshot, type RoomView } from "@/lib/workshop/room";
 
 /** A full reload this often catches what no event announces (a learner joining, time passing for "idle"). */
@@ -39,19 +40,14 @@ export function useRoom(workshopId: string, settings: RoomSettings): RoomState {
     let cancelled = false;
     const load = async () => {
       try {
-        const response = await fetch(`/api/instructor/workshops/${workshopId}/room?${query}`, { cache: "no-store" });
-        const body: unknown = await response.json();
+        const parsed = await getJson(`/api/instructor/workshops/${workshopId}/room?${query}`, roomSnapshotSchema);
         if (cancelled) return;
-        if (!response.ok) {
-          setError((body as { error?: string }).error ?? `The room could not be loaded (${response.status}).`);
-          return;
-        }
-        const parsed = roomSnapshotSchema.parse(body);
         setSkew(parsed.now - Date.now());
         setSnapshot(parsed);
         setError(null);
-      } catch {
-        if (!cancelled) setError("The room could not be loaded; retrying.");
+      } catch (error) {
+        // A refusal says why (signed out, not your workshop); anything else is retried by the resync.
+        if (!cancelled) setError(error instanceof ApiError && error.status >= 400 && error.code !== "unreadable" ? error.message : "The room could not be loaded; retrying.");
       }
     };
     void load();
@@ -63,21 +59,15 @@ export function useRoom(workshopId: string, settings: RoomSettings): RoomState {
   }, [workshopId, query]);
 
   useEffect(() => {
-    const source = new EventSource(`/api/instructor/workshops/${workshopId}/events`);
-    source.onopen = () => setLive(true);
-    source.onerror = () => setLive(false);
-    source.onmessage = (message) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      const parsed = roomEventSchema.safeParse(raw);
-      if (!parsed.success) return;
-      setSkew(parsed.data.now - Date.now());
-      setSnapshot((current) => (current ? mergeLearners(current, parsed.data.learners, parsed.data.now) : current));
-    };
+    const source = openEventStream(
+      `/api/instructor/workshops/${workshopId}/events`,
+      roomEventSchema,
+      (event) => {
+        setSkew(event.now - Date.now());
+        setSnapshot((current) => (current ? mergeLearners(current, event.learners, event.now) : current));
+      },
+      setLive,
+    );
     return () => source.close();
   }, [workshopId]);
 

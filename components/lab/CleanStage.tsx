@@ -1,17 +1,17 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { getJson, messageOf, sendJson } from "@/components/api-client";
 import type { InTheWay } from "@/lib/clean-stage";
+import { clearedStageSchema, stageSchema, type ExerciseRef } from "@/lib/sandbox-api";
 import styles from "./CleanStage.module.css";
-
-type Exercise = { chapterId: string } | { drillId: string };
 
 /**
  * What other exercises left running that is in this one's way (a container holding a port it uses, one from
  * another exercise's image), with one button that stops them all. Shown only when there is something; looked at
  * again each time `refresh` changes (the page's terminal connected).
  */
-export function CleanStage({ exercise, refresh }: { exercise: Exercise | null; refresh: number }) {
+export function CleanStage({ exercise, refresh }: { exercise: ExerciseRef | null; refresh: number }) {
   const [list, setList] = useState<InTheWay[]>([]);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -19,9 +19,8 @@ export function CleanStage({ exercise, refresh }: { exercise: Exercise | null; r
 
   const look = useCallback(async () => {
     if (!query) return setList([]);
-    const response = await fetch(`/api/sandbox/stage?${query}`, { cache: "no-store" }).catch(() => null);
-    const body = response?.ok ? ((await response.json().catch(() => null)) as { inTheWay?: InTheWay[] } | null) : null;
-    setList(body?.inTheWay ?? []);
+    const answer = await getJson(`/api/sandbox/stage?${query}`, stageSchema).catch(() => null);
+    setList(answer?.inTheWay ?? []);
   }, [query]);
 
   useEffect(() => {
@@ -33,9 +32,10 @@ export function CleanStage({ exercise, refresh }: { exercise: Exercise | null; r
     setBusy(true);
     setMessage(null);
     try {
-      const response = await fetch("/api/sandbox/stage", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(exercise) });
-      const body = (await response.json().catch(() => ({}))) as { stopped?: string[]; error?: string };
-      setMessage(response.ok ? `Stopped ${body.stopped?.join(", ") || "nothing: it had gone already"}.` : (body.error ?? "They could not be stopped; try again."));
+      const { stopped } = await sendJson("/api/sandbox/stage", exercise, clearedStageSchema);
+      setMessage(`Stopped ${stopped.join(", ") || "nothing: it had gone already"}.`);
+    } catch (error) {
+      setMessage(messageOf(error));
     } finally {
       setBusy(false);
       await look();

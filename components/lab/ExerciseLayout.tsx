@@ -2,6 +2,7 @@
 
 import { useCallback, useRef, useState, type ReactNode, type RefObject } from "react";
 import { Terminal, type TerminalHandle } from "@/components/terminal/Terminal";
+import type { ExerciseRef } from "@/lib/sandbox-api";
 import { inExerciseFolder } from "@/lib/step-commands";
 import { CleanStage } from "./CleanStage";
 import { enterExerciseFolder, shellInFront } from "./exercise-folder-client";
@@ -9,8 +10,6 @@ import { SandboxControls } from "./SandboxControls";
 import { SplitPane } from "./SplitPane";
 import { VerdictStatus, type VerdictSummary } from "./VerdictStatus";
 
-/** The exercise a page is open on: a chapter or a drill. */
-export type ExerciseRef = { chapterId: string } | { drillId: string };
 
 /**
  * What an exercise page's panel and terminal share: ▶ Run typing into the terminal (in the exercise's folder when the

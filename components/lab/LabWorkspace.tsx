@@ -2,6 +2,7 @@
 
 import { useCallback, useState } from "react";
 import { ExerciseEditor } from "@/components/editor/ExerciseEditor";
+import { chapterApi } from "@/components/editor/workspace-client";
 import { ExerciseLayout, useExerciseTerminal } from "./ExerciseLayout";
 import { StepPanel, type StepView } from "./StepPanel";
 
@@ -25,7 +26,7 @@ export function LabWorkspace({ chapter, passedSteps }: { chapter: ChapterView; p
     <ExerciseLayout
       panelLabel="Resize instructions and workspace"
       panel={<StepPanel chapter={chapter} passed={passed} onRun={runInTerminal} onStepPassed={onStepPassed} onStatus={setStatus} checksRef={checksRef} />}
-      editor={<ExerciseEditor chapterId={chapter.id} workdir={chapter.workdir} files={chapter.files} />}
+      editor={<ExerciseEditor exerciseId={chapter.id} api={chapterApi(chapter.id)} workdir={chapter.workdir} files={chapter.files} />}
       exercise={exercise}
       hasFolder
       controls={exercise}

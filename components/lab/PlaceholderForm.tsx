@@ -1,15 +1,15 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
+import { getJson } from "@/components/api-client";
 import { rankForStep, type LearnerContainer } from "@/lib/learner-containers";
+import { containerListSchema } from "@/lib/sandbox-api";
 import { fillPlaceholders, type Placeholder } from "@/lib/step-commands";
 import styles from "./StepText.module.css";
 
 async function fetchContainers(): Promise<LearnerContainer[]> {
-  const response = await fetch("/api/sandbox/containers", { cache: "no-store" }).catch(() => null);
-  if (!response?.ok) return [];
-  const body = (await response.json().catch(() => null)) as { containers?: LearnerContainer[] } | null;
-  return body?.containers ?? [];
+  const answer = await getJson("/api/sandbox/containers", containerListSchema).catch(() => null);
+  return answer?.containers ?? [];
 }
 
 /**

@@ -1,12 +1,12 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { messageOf, send as sendToLab } from "@/components/api-client";
+import type { ExerciseRef } from "@/lib/sandbox-api";
 import { describeSandboxEvent, type SandboxNotice as Notice } from "@/lib/sandbox-notice";
 import styles from "./SandboxControls.module.css";
 import { useLearnerEvents } from "./useLearnerEvents";
 
-/** The exercise the page is open on: "Start over" puts its starting files into the fresh sandbox. */
-export type ExerciseRef = { chapterId: string } | { drillId: string };
 
 /** How long a "done" notice stays; one that says something went wrong stays until dismissed. */
 const DONE_NOTICE_MS = 20_000;
@@ -39,18 +39,14 @@ export function SandboxControls({ exercise }: { exercise: ExerciseRef | null }) 
     show(describeSandboxEvent(event, underWay.current));
   });
 
-  async function send(url: string, body: unknown, pending: Notice) {
+  async function send(url: string, body: ExerciseRef | Record<string, never>, pending: Notice) {
     setBusy(true);
     show(pending);
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       // Success is told by the event stream (to every open tab); a refusal (too many, no sandbox) only here.
-      if (!res.ok) {
-        const data = (await res.json().catch(() => ({}))) as { error?: string };
-        show({ tone: "bad", text: data.error ?? `The lab answered ${res.status}; nothing was changed.` });
-      }
-    } catch {
-      show({ tone: "bad", text: "Could not reach the lab server. Check your connection and try again." });
+      await sendToLab(url, body);
+    } catch (error) {
+      show({ tone: "bad", text: messageOf(error) });
     } finally {
       setBusy(false);
     }

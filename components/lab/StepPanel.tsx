@@ -4,7 +4,10 @@ import Link from "next/link";
 import { useCallback, useEffect, useState, type RefObject } from "react";
 import { StepText } from "./StepText";
 import type { VerdictSummary } from "./VerdictStatus";
-import type { StepVerdictView } from "@/lib/learner-events";
+import { messageOf, notify, sendJson } from "@/components/api-client";
+import { ErrorLine } from "@/components/api-action";
+import { stepVerdictViewSchema, type StepVerdictView } from "@/lib/learner-events";
+import { openedHintsSchema, revealedSolutionSchema } from "@/lib/step-api";
 import { useLearnerEvents } from "./useLearnerEvents";
 // layers: the layer view under the checks (components/layers)
 import { LayerView } from "@/components/layers/LayerView";
@@ -35,13 +38,6 @@ interface StepPanelProps {
   onStatus: (summary: VerdictSummary) => void;
   /** The checks panel, for the compact status to bring into view. */
   checksRef: RefObject<HTMLElement | null>;
-}
-
-async function postJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `The server answered ${res.status}.`);
-  return body;
 }
 
 /** The chapter's steps: text, live check verdicts, hints one at a time, and the solution on request. */
@@ -85,34 +81,34 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed, onStatus, chec
   useEffect(() => {
     setError(null);
     // Prompts and saves re-check the step the learner is looking at.
-    void fetch(`${base}/focus`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => undefined);
+    notify(`${base}/focus`);
   }, [base]);
 
   async function checkNow() {
     setChecking(true);
     setError(null);
     try {
-      applyVerdict(step.id, await postJson<StepVerdictView>(`${base}/check`));
+      applyVerdict(step.id, await sendJson(`${base}/check`, {}, stepVerdictViewSchema));
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     } finally {
       setChecking(false);
     }
   }
   async function openHint() {
     try {
-      const body = await postJson<{ hints: string[] }>(`${base}/hint`);
+      const body = await sendJson(`${base}/hint`, {}, openedHintsSchema);
       setHints((prev) => ({ ...prev, [step.id]: body.hints }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   }
   async function revealSolution() {
     try {
-      const body = await postJson<{ solutionMarkdown: string }>(`${base}/solution`);
+      const body = await sendJson(`${base}/solution`, {}, revealedSolutionSchema);
       setSolutions((prev) => ({ ...prev, [step.id]: body.solutionMarkdown }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   }
 
@@ -188,11 +184,7 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed, onStatus, chec
             Chapter complete: every step passed. <Link href="/">Back to the chapters</Link>
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
       </section>
 
       {/* layers */}

@@ -1,13 +1,12 @@
+import { getJson, notify } from "@/components/api-client";
+import { shellInFrontSchema, type ExerciseRef } from "@/lib/sandbox-api";
+
 /**
  * Asks the lab to move the learner's shell into the open exercise's folder (it does so only when the shell is idle at
  * a prompt, typing `cd` where the learner sees it). Best effort: a failure leaves the shell where it was.
  */
-export function enterExerciseFolder(exercise: { chapterId: string } | { drillId: string }): void {
-  void fetch("/api/sandbox/exercise-folder", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(exercise),
-  }).catch(() => undefined);
+export function enterExerciseFolder(exercise: ExerciseRef): void {
+  notify("/api/sandbox/exercise-folder", exercise);
 }
 
 /**
@@ -15,7 +14,6 @@ export function enterExerciseFolder(exercise: { chapterId: string } | { drillId:
  * shell a step opened. When the lab cannot tell, the shell is assumed: the exercise's folder is the safer default.
  */
 export async function shellInFront(): Promise<boolean> {
-  const response = await fetch("/api/sandbox/exercise-folder", { cache: "no-store" }).catch(() => null);
-  const body = response?.ok ? ((await response.json().catch(() => null)) as { shell?: boolean | null } | null) : null;
-  return body?.shell !== false;
+  const answer = await getJson("/api/sandbox/exercise-folder", shellInFrontSchema).catch(() => null);
+  return answer?.shell !== false;
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { openEventStream } from "@/components/api-client";
 import { learnerEventSchema, type LearnerEvent } from "@/lib/learner-events";
 
 type Listener = (event: LearnerEvent) => void;
@@ -14,17 +15,9 @@ let shared: { source: EventSource; listeners: Set<Listener> } | null = null;
 function subscribe(listener: Listener): () => void {
   if (!shared) {
     const listeners = new Set<Listener>();
-    const source = new EventSource("/api/events");
-    source.onmessage = (message) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      const parsed = learnerEventSchema.safeParse(raw);
-      if (parsed.success) for (const l of listeners) l(parsed.data);
-    };
+    const source = openEventStream("/api/events", learnerEventSchema, (event) => {
+      for (const l of listeners) l(event);
+    });
     shared = { source, listeners };
   }
   const current = shared;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { getJson, messageOf } from "@/components/api-client";
 import { formatSize } from "@/lib/checks/check-result";
 import { layerStackSchema, sizeParts, stackLinks, stackRows, type BuiltStack, type LayerStack, type StackLink, type StackRow } from "@/lib/layers/layer-stack";
 import { useLearnerEvents } from "@/components/lab/useLearnerEvents";
@@ -47,17 +48,11 @@ export function LayerView({ chapterId, stepId, refresh }: LayerViewProps) {
       void (async () => {
         let next: Shown | null;
         try {
-          const res = await fetch(knownId ? `${url}?known=${encodeURIComponent(knownId)}` : url, { signal: abort.signal, cache: "no-store" });
-          const body: unknown = await res.json().catch(() => ({}));
-          if (!res.ok) {
-            const message = (body as { error?: unknown }).error;
-            throw new Error(typeof message === "string" ? message : `The server answered ${res.status}.`);
-          }
-          const stack = layerStackSchema.parse(body);
+          const stack = await getJson(knownId ? `${url}?known=${encodeURIComponent(knownId)}` : url, layerStackSchema, { signal: abort.signal });
           next = stack.state === "unchanged" ? null : { url, stack };
         } catch (error) {
           if (abort.signal.aborted) return;
-          next = { url, error: error instanceof Error ? error.message : String(error) };
+          next = { url, error: messageOf(error) };
         }
         if (abort.signal.aborted) return;
         reading.current = null;

@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
-import { postJson } from "@/components/instructor/post-json";
+import { ErrorLine, useApiAction } from "@/components/api-action";
+import { send } from "@/components/api-client";
 
 /**
  * A learner joins a workshop with the code on the projector and their name. A learner who already has a
@@ -13,18 +14,17 @@ export function JoinForm({ initialCode, signedInAs }: { initialCode: string; sig
   const router = useRouter();
   const [code, setCode] = useState(initialCode);
   const [name, setName] = useState(signedInAs ?? "");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const result = await postJson("/api/join", { code, displayName: name });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    router.push("/");
-    router.refresh();
+    void run(
+      () => send("/api/join", { code, displayName: name }),
+      () => {
+        router.push("/");
+        router.refresh();
+      },
+    );
   }
 
   return (
@@ -60,11 +60,7 @@ export function JoinForm({ initialCode, signedInAs }: { initialCode: string; sig
       <button className="btn" type="submit" disabled={busy}>
         {busy ? "Joining…" : "Join"}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

@@ -44,3 +44,10 @@ export const leaderboardSchema = z.object({
   rows: z.array(z.object({ displayName: z.string(), drillId: z.string(), score: z.number().int(), timeMs: z.number().int(), you: z.boolean() })),
 });
 export type Leaderboard = z.infer<typeof leaderboardSchema>;
+
+/** The room's drill leaderboard as its instructor sees it (always), and whether the room sees it. */
+export const roomDrillBoardSchema = z.object({
+  visible: z.boolean(),
+  rows: z.array(z.object({ displayName: z.string(), drillId: z.string(), score: z.number(), timeMs: z.number() })),
+});
+export type RoomDrillBoard = z.infer<typeof roomDrillBoardSchema>;

@@ -27,3 +27,6 @@ export const loginSchema = z.object({
   username: z.string({ error: "Enter your username." }).trim().toLowerCase().min(1, "Enter your username.").max(40, "No such username."),
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(200, "Wrong username or password."),
 });
+
+/** What creating an instructor account answers. */
+export const newInstructorAnswerSchema = z.object({ instructor: z.object({ username: z.string() }) });

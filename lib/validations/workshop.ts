@@ -70,3 +70,12 @@ export const joinSchema = z.object({
   code: joinCodeSchema,
   displayName: startSessionSchema.shape.displayName,
 });
+
+/** What a broadcast answers: how many learners' pages it reached. */
+export const broadcastAnswerSchema = z.object({ recipients: z.number().int() });
+
+/** What ending a workshop answers: sandboxes released, and those that could not be. */
+export const endWorkshopAnswerSchema = z.object({ released: z.number().int(), failed: z.number().int() });
+
+/** What creating a workshop answers: where its page is. */
+export const newWorkshopAnswerSchema = z.object({ workshop: z.object({ id: z.string() }) });

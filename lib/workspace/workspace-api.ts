@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorBodySchema } from "../api-error";
 
 /** What crosses HTTP between the editor and the exercise-file routes; both sides parse with these. */
 
@@ -41,7 +42,7 @@ export const savedFileSchema = z.object({ path: z.string(), hash: contentHashSch
 export type SavedFile = z.infer<typeof savedFileSchema>;
 
 /** The 409 answer to a save whose base is no longer what the sandbox holds. */
-export const saveRefusedSchema = z.object({ error: z.string(), currentHash: contentHashSchema.nullable() });
+export const saveRefusedSchema = errorBodySchema.extend({ currentHash: contentHashSchema.nullable() });
 
 /** "queued": the lab is full and the learner waits in line for a place. */
 const startPhaseSchema = z.enum(["queued", "sandbox", "files"]);
@@ -54,5 +55,3 @@ export const startEventSchema = z.union([
   z.object({ error: z.string() }),
 ]);
 export type StartEvent = z.infer<typeof startEventSchema>;
-
-export const errorBodySchema = z.object({ error: z.string() });

@@ -1,26 +1,26 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { startChapter } from "./workspace-client";
+import { startExercise } from "./workspace-client";
 
-export type ChapterStart =
+export type ExerciseStart =
   | { status: "starting"; message: string; percent: number; queued?: boolean }
   | { status: "ready" }
   | { status: "failed"; error: string };
 
 /**
- * Gets the learner's sandbox ready with the chapter's files in it, showing each phase as it happens:
+ * Gets the learner's sandbox ready with the exercise's files in it (a chapter's or a drill's), showing each phase as it happens:
  * the first start of a sandbox takes seconds, and a silent wait looks like a broken page.
  */
-export function useChapterStart(api: string): { start: ChapterStart; retry: () => void } {
-  const [start, setStart] = useState<ChapterStart>({ status: "starting", message: "Connecting to the lab…", percent: 0 });
+export function useExerciseStart(api: string): { start: ExerciseStart; retry: () => void } {
+  const [start, setStart] = useState<ExerciseStart>({ status: "starting", message: "Connecting to the lab…", percent: 0 });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const abort = new AbortController();
     setStart({ status: "starting", message: "Connecting to the lab…", percent: 0 });
     let finished = false;
-    startChapter(
+    startExercise(
       api,
       (event) => {
         if ("phase" in event) setStart({ status: "starting", message: event.message, percent: event.percent, queued: event.phase === "queued" });
