@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 import { messageOf } from "./api-client";
 
@@ -27,6 +28,18 @@ export function useApiAction() {
   return { busy, error, setError, run };
 }
 
+/** Opens a page rendered afresh, for what the server now knows (a new session, a sign-out). */
+export function useOpenAfresh(): (path: string) => void {
+  const router = useRouter();
+  return useCallback(
+    (path: string) => {
+      router.push(path);
+      router.refresh();
+    },
+    [router],
+  );
+}
+
 /** A refusal under a form, read out when it appears. */
 export function ErrorLine({ error }: { error: string | null }) {
   if (!error) return null;
@@ -34,5 +47,17 @@ export function ErrorLine({ error }: { error: string | null }) {
     <p className="error" role="alert">
       {error}
     </p>
+  );
+}
+
+/** A form's submit button ("Signing in…" while busy) and its refusal under it. */
+export function SubmitWithError({ busy, label, busyLabel, error }: { busy: boolean; label: string; busyLabel: string; error: string | null }) {
+  return (
+    <>
+      <button className="btn" type="submit" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+      <ErrorLine error={error} />
+    </>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ErrorLine, useApiAction } from "@/components/api-action";
+import { SubmitWithError, useApiAction } from "@/components/api-action";
 import { sendJson } from "@/components/api-client";
 import { newInstructorAnswerSchema } from "@/lib/validations/instructor";
 import styles from "./WorkshopAdmin.module.css";
@@ -54,10 +54,7 @@ export function AccountForm({ endpoint, submitLabel, after }: { endpoint: string
       {field("username", "Username")}
       {field("displayName", "Name shown to learners")}
       {field("password", "Password (at least 10 characters)", "password", "new-password")}
-      <button className="btn" type="submit" disabled={busy}>
-        {busy ? "Working…" : submitLabel}
-      </button>
-      <ErrorLine error={error} />
+      <SubmitWithError busy={busy} label={submitLabel} busyLabel="Working…" error={error} />
       {done && <p role="status">{done}</p>}
     </form>
   );

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ErrorLine, useApiAction } from "@/components/api-action";
+import { SubmitWithError, useApiAction } from "@/components/api-action";
 import { sendJson } from "@/components/api-client";
 import { newWorkshopAnswerSchema } from "@/lib/validations/workshop";
 import styles from "./WorkshopAdmin.module.css";
@@ -94,10 +94,7 @@ export function CreateWorkshopForm({ chapters, drills }: { chapters: ContentChoi
           <input className="input" type="number" min={1} max={500} name="capacity" value={capacity} onChange={(e) => setCapacity(e.target.value)} required />
         </label>
       </div>
-      <button className="btn" type="submit" disabled={busy}>
-        {busy ? "Creating…" : "Create workshop"}
-      </button>
-      <ErrorLine error={error} />
+      <SubmitWithError busy={busy} label="Create workshop" busyLabel="Creating…" error={error} />
     </form>
   );
 }

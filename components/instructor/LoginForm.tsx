@@ -1,26 +1,19 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ErrorLine, useApiAction } from "@/components/api-action";
+import { SubmitWithError, useApiAction, useOpenAfresh } from "@/components/api-action";
 import { send } from "@/components/api-client";
 import styles from "./WorkshopAdmin.module.css";
 
 export function LoginForm() {
-  const router = useRouter();
+  const openAfresh = useOpenAfresh();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, run } = useApiAction();
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    void run(
-      () => send("/api/instructor/session", { username, password }),
-      () => {
-        router.push("/instructor");
-        router.refresh();
-      },
-    );
+    void run(() => send("/api/instructor/session", { username, password }), () => openAfresh("/instructor"));
   }
 
   return (
@@ -33,10 +26,7 @@ export function LoginForm() {
         <span>Password</span>
         <input className="input" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
       </label>
-      <button className="btn" type="submit" disabled={busy}>
-        {busy ? "Signing in…" : "Sign in"}
-      </button>
-      <ErrorLine error={error} />
+      <SubmitWithError busy={busy} label="Sign in" busyLabel="Signing in…" error={error} />
     </form>
   );
 }

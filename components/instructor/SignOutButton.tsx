@@ -1,15 +1,14 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { useOpenAfresh } from "@/components/api-action";
 import { send } from "@/components/api-client";
 
 export function SignOutButton() {
-  const router = useRouter();
+  const openAfresh = useOpenAfresh();
   async function signOut() {
     // Signed out or not, the way on is the sign-in page.
     await send("/api/instructor/session", {}, "DELETE").catch(() => undefined);
-    router.push("/instructor/login");
-    router.refresh();
+    openAfresh("/instructor/login");
   }
   return (
     <button type="button" className="btn-ghost" onClick={signOut}>

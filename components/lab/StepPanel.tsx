@@ -95,22 +95,24 @@ export function StepPanel({ chapter, passed, onRun, onStepPassed, onStatus, chec
       setChecking(false);
     }
   }
-  async function openHint() {
+  /** Asks for the step's next hint or its solution; a refusal shows under the checks. */
+  async function reveal(call: () => Promise<void>) {
     try {
-      const body = await sendJson(`${base}/hint`, {}, openedHintsSchema);
-      setHints((prev) => ({ ...prev, [step.id]: body.hints }));
+      await call();
     } catch (e) {
       setError(messageOf(e));
     }
   }
-  async function revealSolution() {
-    try {
-      const body = await sendJson(`${base}/solution`, {}, revealedSolutionSchema);
-      setSolutions((prev) => ({ ...prev, [step.id]: body.solutionMarkdown }));
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }
+  const openHint = () =>
+    reveal(async () => {
+      const { hints } = await sendJson(`${base}/hint`, {}, openedHintsSchema);
+      setHints((prev) => ({ ...prev, [step.id]: hints }));
+    });
+  const revealSolution = () =>
+    reveal(async () => {
+      const { solutionMarkdown } = await sendJson(`${base}/solution`, {}, revealedSolutionSchema);
+      setSolutions((prev) => ({ ...prev, [step.id]: solutionMarkdown }));
+    });
 
   const verdict = verdicts[step.id];
   const passedBefore = passed.has(step.id);

@@ -1,9 +1,8 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import styles from "@/components/instructor/WorkshopAdmin.module.css";
-import { ErrorLine, useApiAction } from "@/components/api-action";
+import { SubmitWithError, useApiAction, useOpenAfresh } from "@/components/api-action";
 import { send } from "@/components/api-client";
 
 /**
@@ -11,20 +10,14 @@ import { send } from "@/components/api-client";
  * session joins under it (their name and progress stay).
  */
 export function JoinForm({ initialCode, signedInAs }: { initialCode: string; signedInAs: string | null }) {
-  const router = useRouter();
+  const openAfresh = useOpenAfresh();
   const [code, setCode] = useState(initialCode);
   const [name, setName] = useState(signedInAs ?? "");
   const { busy, error, run } = useApiAction();
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    void run(
-      () => send("/api/join", { code, displayName: name }),
-      () => {
-        router.push("/");
-        router.refresh();
-      },
-    );
+    void run(() => send("/api/join", { code, displayName: name }), () => openAfresh("/"));
   }
 
   return (
@@ -57,10 +50,7 @@ export function JoinForm({ initialCode, signedInAs }: { initialCode: string; sig
           autoFocus={Boolean(initialCode) && !signedInAs}
         />
       </label>
-      <button className="btn" type="submit" disabled={busy}>
-        {busy ? "Joining…" : "Join"}
-      </button>
-      <ErrorLine error={error} />
+      <SubmitWithError busy={busy} label="Join" busyLabel="Joining…" error={error} />
     </form>
   );
 }
