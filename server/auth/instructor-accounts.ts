@@ -36,7 +36,7 @@ const WRONG = "Wrong username or password.";
  * costs the same hashing as a wrong password and gets the same answer, so neither leaks which exist.
  */
 export async function signIn(limits: RateLimits, username: string, password: string, address: string): Promise<SignedIn> {
-  limits.enforce("login", address, "sign-in attempts");
+  enforceLimit(limits.of("login"), address, "sign-in attempts");
   const failures = limits.of("loginFailure");
   const failureKey = `${address} ${username}`;
   if (failures.retryAfterMs(failureKey) > 0) enforceLimit(failures, failureKey, "failed sign-ins");

@@ -86,7 +86,11 @@ const LIMITS = {
 
 export type LimitName = keyof typeof LIMITS;
 
-/** The named limiters, one per lab runtime (server/lab.ts), each created on first use. */
+/**
+ * The named limiters, one per lab runtime (server/lab.ts), each created on first use. It only hands out limiters:
+ * the caller refuses with enforceLimit from its own module graph, as jsonRoute knows an HttpError by its class and
+ * a route bundle's HttpError is not the custom server's.
+ */
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiter>();
 
@@ -94,10 +98,5 @@ export class RateLimits {
     let found = this.limiters.get(name);
     if (!found) this.limiters.set(name, (found = new RateLimiter(LIMITS[name])));
     return found;
-  }
-
-  /** Spends one attempt of `name` for the key, or throws 429 as enforceLimit does. */
-  enforce(name: LimitName, key: string, what: string): void {
-    enforceLimit(this.of(name), key, what);
   }
 }

@@ -6,13 +6,13 @@ import type { LabRuntime } from "../runtime";
 import { signIn, type SignedIn } from "./instructor-accounts";
 import { clearedInstructorCookie, endInstructorSession, instructorSessionCookie, instructorTokenFromCookieHeader } from "./instructor-session";
 import { clearedSessionCookie, endLearnerSession, sessionCookie, sessionTokenFromCookieHeader, startLearnerSession, type LearnerIdentity } from "./learner-session";
-import { clientAddress } from "./rate-limit";
+import { clientAddress, enforceLimit } from "./rate-limit";
 
 /** Starting and ending the sessions of learners and instructors from their requests: who signed in, and the cookie to set. */
 
 /** A new learner with the display name the body gives. Each session can start a sandbox, hence the per-address limit. */
 export async function signInLearner(lab: Pick<LabRuntime, "limits" | "config">, request: Request): Promise<{ learner: LearnerIdentity; cookie: string }> {
-  lab.limits.enforce("session", clientAddress(request), "new sessions");
+  enforceLimit(lab.limits.of("session"), clientAddress(request), "new sessions");
   const { learner, token, expiresAt } = await startLearnerSession((await readBody(request, startSessionSchema)).displayName);
   return { learner, cookie: sessionCookie(token, expiresAt, lab.config.LAYERLAB_SECURE_COOKIES) };
 }

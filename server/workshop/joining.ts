@@ -33,7 +33,7 @@ export async function joinWorkshop(
   lab: Pick<LabRuntime, "limits" | "roomFeed">,
   input: { code: string; displayName: string; address: string; learner: LearnerIdentity | null },
 ): Promise<Joined> {
-  lab.limits.enforce("join", input.address, "join attempts");
+  enforceLimit(lab.limits.of("join"), input.address, "join attempts");
   const failures = lab.limits.of("joinFailure");
   // An address that has used up its wrong guesses waits, whatever code it sends now.
   if (failures.retryAfterMs(input.address) > 0) enforceLimit(failures, input.address, "attempts with a wrong code");
@@ -66,7 +66,7 @@ export async function joinFromRequest(lab: Pick<LabRuntime, "limits" | "roomFeed
   const body = await parseJsonBody(request, joinSchema);
   if (!body.ok) {
     // A malformed code is a guess too.
-    lab.limits.enforce("join", address, "join attempts");
+    enforceLimit(lab.limits.of("join"), address, "join attempts");
     throw new HttpError(400, body.error);
   }
   return joinWorkshop(lab, { ...body.data, address, learner: await learnerFromCookieHeader(request.headers.get("cookie")) });
