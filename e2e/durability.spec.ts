@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { shot, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
+import { editorText, shot, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * Issue 10: a learner works in a chapter (edits the Dockerfile and saves it), then their sandbox is killed from
@@ -31,13 +31,6 @@ function sandboxHolding(file: string, marker: string): string | undefined {
 
 function running(id: string): string {
   return execFileSync("podman", ["inspect", "--format", "{{.State.Running}}", id], { encoding: "utf8" }).trim();
-}
-
-async function editorText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const monaco = (window as unknown as { monaco: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } } }).monaco;
-    return monaco.editor.getModels().find((m) => m.uri.path.endsWith("/Dockerfile"))?.getValue() ?? "";
-  });
 }
 
 test("a sandbox killed from outside comes back by itself, with the learner's edited Dockerfile", async ({ page }) => {

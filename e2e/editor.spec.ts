@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { openFirstChapter, SHOTS, terminalReady, typeInTerminal } from "./fixtures";
+import { editorText, openFirstChapter, SHOTS, terminalReady, typeInTerminal } from "./fixtures";
 
 /**
  * The exercise editor against a real sandbox: Monaco comes from the lab itself (no CDN), a save lands in the
@@ -18,14 +18,6 @@ async function appendInEditor(page: Page, text: string): Promise<void> {
   await page.keyboard.press("Control+End");
   await page.keyboard.press("Enter");
   await page.keyboard.type(text);
-}
-
-/** The Dockerfile as the editor holds it (the model, not only the lines on screen). */
-function editorText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const monaco = (window as unknown as { monaco: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } } }).monaco;
-    return monaco.editor.getModels().find((m) => m.uri.path.endsWith("/Dockerfile"))?.getValue() ?? "";
-  });
 }
 
 async function exerciseFolder(page: Page): Promise<string> {

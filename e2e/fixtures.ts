@@ -114,3 +114,11 @@ export async function expectAllChecksPassed(page: Page, count: number, timeout: 
   await expect(stepChecks(page).and(page.locator('[data-status="passed"]'))).toHaveCount(count, { timeout });
   await expect(page.getByText("Step complete.")).toBeVisible();
 }
+
+/** The Dockerfile as the editor holds it (the model, not only the lines on screen). */
+export function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const monaco = (window as unknown as { monaco: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } } }).monaco;
+    return monaco.editor.getModels().find((m) => m.uri.path.endsWith("/Dockerfile"))?.getValue() ?? "";
+  });
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { editAndSave as editAndSaveIn, expectAllChecksPassed as allPassed, SCREENS, shot as shotAs, startAsLearner, stepChecks, terminalReady, typeInTerminal } from "./fixtures";
 
@@ -13,23 +14,13 @@ const BUILD_MS = 150_000;
 
 const [SMALL_SCREEN, LARGE_SCREEN] = SCREENS;
 
-// The step 4 Dockerfile: the chapter's, with a stage that holds only the program.
-const PROGRAM_DOCKERFILE = `# The build stage fetches the dependencies (slow) and assembles the program; the last stage is the image.
-FROM busybox AS build
-WORKDIR /src
-COPY deps.txt fetch-deps.sh ./
-RUN sh fetch-deps.sh
-COPY hello.sh ./
-RUN mkdir -p /out && cat vendor/greeting.sh hello.sh > /out/hello && chmod +x /out/hello
-
-# Only the program: \`docker buildx build --target program -o out .\` writes it into out/.
+// The step 4 Dockerfile: the chapter's own, with a stage before the image that holds only the program.
+const PROGRAM_STAGE = `# Only the program: \`docker buildx build --target program -o out .\` writes it into out/.
 FROM scratch AS program
 COPY --from=build /out/hello /hello
 
-FROM busybox
-COPY --from=build /out/hello /usr/local/bin/hello
-CMD ["hello"]
 `;
+const PROGRAM_DOCKERFILE = readFileSync("content/chapters/10-cache-export/files/Dockerfile", "utf8").replace("\nFROM busybox\n", `\n${PROGRAM_STAGE}FROM busybox\n`);
 
 /** The chapter's files, saved through its workspace routes. */
 const editAndSave = (page: Page, file: string, text: string) => editAndSaveIn(page, "/api/chapters/cache-export", file, text);

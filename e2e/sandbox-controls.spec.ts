@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { shotsAtBothSizes, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
+import { editorText, shotsAtBothSizes, startAsLearner, terminalReady, typeInTerminal } from "./fixtures";
 import { createWorkshop, E2E_ADMIN, joinAs, signInAsInstructor } from "./instructor";
 
 /**
@@ -15,14 +15,6 @@ async function openAnatomy(page: Page): Promise<void> {
   await expect(page.locator(".monaco-editor")).toBeVisible({ timeout: 150_000 });
   await expect(page.getByRole("tab", { name: /^Dockerfile/ })).toHaveAttribute("aria-selected", "true");
   await terminalReady(page);
-}
-
-/** The Dockerfile as the editor holds it (the model, not only the lines on screen). */
-function editorText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const monaco = (window as unknown as { monaco: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } } }).monaco;
-    return monaco.editor.getModels().find((m) => m.uri.path.endsWith("/Dockerfile"))?.getValue() ?? "";
-  });
 }
 
 /** Appends a line to the Dockerfile in the editor and saves it into the sandbox. */
