@@ -38,16 +38,18 @@ export type AttemptView = z.infer<typeof attemptViewSchema>;
 export const drillCheckAnswerSchema = z.object({ attempt: attemptViewSchema, passed: z.boolean(), checks: z.array(checkResultViewSchema) });
 export type DrillCheckAnswer = z.infer<typeof drillCheckAnswerSchema>;
 
+const leaderboardRowSchema = z.object({ displayName: z.string(), drillId: z.string(), score: z.number().int(), timeMs: z.number().int() });
+
 export const leaderboardSchema = z.object({
   /** room: the learner's workshop; everyone: all learners of this lab; hidden: the room's instructor hid it. */
   scope: z.enum(["room", "everyone", "hidden"]),
-  rows: z.array(z.object({ displayName: z.string(), drillId: z.string(), score: z.number().int(), timeMs: z.number().int(), you: z.boolean() })),
+  rows: z.array(leaderboardRowSchema.extend({ you: z.boolean() })),
 });
 export type Leaderboard = z.infer<typeof leaderboardSchema>;
 
 /** The room's drill leaderboard as its instructor sees it (always), and whether the room sees it. */
 export const roomDrillBoardSchema = z.object({
   visible: z.boolean(),
-  rows: z.array(z.object({ displayName: z.string(), drillId: z.string(), score: z.number(), timeMs: z.number() })),
+  rows: z.array(leaderboardRowSchema),
 });
 export type RoomDrillBoard = z.infer<typeof roomDrillBoardSchema>;
