@@ -79,8 +79,8 @@ function ExerciseTabs({ workdir, files, api }: ExerciseEditorProps) {
     }
   });
 
-  // The models outlive the <Editor> (kept so each tab has its own undo history); they go with the chapter.
-  // This component is keyed by chapter, so its files and workdir never change while it lives.
+  // The models outlive the <Editor> (kept so each tab has its own undo history); they go with the exercise.
+  // This component is keyed by exercise, so its files and workdir never change while it lives.
   const modelPaths = useRef(files.map((path) => modelPath(workdir, path)));
   useEffect(
     () => () => {

@@ -37,7 +37,7 @@ export interface ExerciseFiles {
   overwrite(path: string): Promise<void>;
 }
 
-/** The exercise's files as editor tabs, kept in step with the sandbox once `enabled` (the chapter has started). */
+/** The exercise's files as editor tabs, kept in step with the sandbox once `enabled` (the exercise has started). */
 export function useExerciseFiles(api: string, paths: string[], enabled: boolean): ExerciseFiles {
   const [tabs, setTabs] = useState<Record<string, TabSync>>(() => Object.fromEntries(paths.map((p) => [p, emptyTab(p)])));
   const [notices, setNotices] = useState<Record<string, string>>({});
