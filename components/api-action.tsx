@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useState } from "react";
-import { messageOf } from "./api-client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { z } from "zod";
+import { getJson, messageOf } from "./api-client";
 
 /**
  * What a form or button that calls the lab shares: busy while the call runs, the refusal's sentence if it fails,
@@ -26,6 +27,38 @@ export function useApiAction() {
     onDone(answer);
   }, []);
   return { busy, error, setError, run };
+}
+
+/**
+ * An answer the page keeps current by asking again every `everyMs` (and at once when `url` changes): the latest
+ * answer (kept while a new one is on its way), the latest failure (null once an answer comes), and `reload` to ask
+ * now. Answers for an old url, or after the component went away, are dropped. `schema` must be a stable value.
+ */
+export function usePolledJson<S extends z.ZodType>(url: string, schema: S, everyMs: number) {
+  const [data, setData] = useState<z.infer<S> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useRef(async () => {});
+  useEffect(() => {
+    let live = true;
+    load.current = async () => {
+      try {
+        const answer = await getJson(url, schema);
+        if (!live) return;
+        setData(answer);
+        setError(null);
+      } catch (failure) {
+        if (live) setError(failure);
+      }
+    };
+    void load.current();
+    const timer = setInterval(() => void load.current(), everyMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [url, schema, everyMs]);
+  const reload = useCallback(() => load.current(), []);
+  return { data, error, reload };
 }
 
 /** Opens a page rendered afresh, for what the server now knows (a new session, a sign-out). */

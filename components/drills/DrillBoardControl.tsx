@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
-import { ApiError, getJson, messageOf, send } from "@/components/api-client";
-import { roomDrillBoardSchema, type RoomDrillBoard as Board } from "@/lib/drills/drill-api";
+import { useState } from "react";
+import { usePolledJson } from "@/components/api-action";
+import { ApiError, messageOf, send } from "@/components/api-client";
+import { roomDrillBoardSchema } from "@/lib/drills/drill-api";
 import { formatDuration } from "./DrillClock";
 
 /** The board follows new scores this often while the page is open. */
@@ -15,33 +16,21 @@ const REFRESH_MS = 10_000;
 export function DrillBoardControl({ workshopId, drills }: { workshopId: string; drills: { id: string; title: string }[] }) {
   const titles = new Map(drills.map((d) => [d.id, d.title]));
   const url = `/api/instructor/workshops/${encodeURIComponent(workshopId)}/drill-leaderboard`;
-  const [board, setBoard] = useState<Board | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: board, error: pollError, reload } = usePolledJson(url, roomDrillBoardSchema, REFRESH_MS);
+  /** Why showing or hiding the board failed. */
+  const [toggleError, setToggleError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setBoard(await getJson(url, roomDrillBoardSchema));
-      setError(null);
-    } catch (error) {
-      setError(error instanceof ApiError && error.code === "unreachable" ? "The lab did not answer; the board will try again." : messageOf(error));
-    }
-  }, [url]);
-
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
+  const error =
+    toggleError ?? (pollError === null ? null : pollError instanceof ApiError && pollError.code === "unreachable" ? "The lab did not answer; the board will try again." : messageOf(pollError));
 
   async function toggle(visible: boolean) {
     setBusy(true);
-    setError(null);
+    setToggleError(null);
     try {
       await send(url, { visible }, "PUT");
-      await load();
+      await reload();
     } catch (error) {
-      setError(messageOf(error));
+      setToggleError(messageOf(error));
     } finally {
       setBusy(false);
     }

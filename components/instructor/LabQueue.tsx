@@ -1,8 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import { getJson } from "@/components/api-client";
-import { workshopQueueSchema, type WorkshopQueue } from "@/lib/admission/lab-queue";
+import { usePolledJson } from "@/components/api-action";
+import { workshopQueueSchema } from "@/lib/admission/lab-queue";
 import styles from "./WorkshopAdmin.module.css";
 
 /** Places free up when sandboxes are released; a few seconds late is fine for the instructor's view. */
@@ -10,25 +9,8 @@ const POLL_MS = 5_000;
 
 /** The lab's queue on the workshop page: nothing while everyone gets a sandbox, else who waits (and which of the room). */
 export function LabQueue({ workshopId }: { workshopId: string }) {
-  const [queue, setQueue] = useState<WorkshopQueue | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const answer = await getJson(`/api/instructor/workshops/${encodeURIComponent(workshopId)}/queue`, workshopQueueSchema);
-        if (!cancelled) setQueue(answer);
-      } catch {
-        // The next poll tries again; the room view reports a lost server.
-      }
-    };
-    void load();
-    const timer = setInterval(load, POLL_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [workshopId]);
+  // A failed poll shows nothing: the next one tries again, and the room view reports a lost server.
+  const { data: queue } = usePolledJson(`/api/instructor/workshops/${encodeURIComponent(workshopId)}/queue`, workshopQueueSchema, POLL_MS);
 
   if (!queue || queue.waiting === 0) return null;
   return (

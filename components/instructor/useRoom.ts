@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
-import { ApiError, getJson, openEventStream } from "@/components/api-client";
+import { usePolledJson } from "@/components/api-action";
+import { ApiError, openEventStream } from "@/components/api-client";
 import { mergeLearners, roomEventSchema, roomSnapshotSchema, roomView, type RoomSettings, type RoomSnapshot, type RoomView } from "@/lib/workshop/room";
 
 /** A full reload this often catches what no event announces (a learner joining, time passing for "idle"). */
@@ -29,34 +30,21 @@ export function roomQuery(settings: RoomSettings): string {
  */
 export function useRoom(workshopId: string, settings: RoomSettings): RoomState {
   const [snapshot, setSnapshot] = useState<RoomSnapshot | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
   // Server time minus browser time: idle times come out right even with a wrong browser clock.
   const [skew, setSkew] = useState(0);
   const [tick, setTick] = useState(() => Date.now());
   const query = roomQuery(settings);
 
+  const polled = usePolledJson(`/api/instructor/workshops/${workshopId}/room?${query}`, roomSnapshotSchema, RESYNC_MS);
   useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const parsed = await getJson(`/api/instructor/workshops/${workshopId}/room?${query}`, roomSnapshotSchema);
-        if (cancelled) return;
-        setSkew(parsed.now - Date.now());
-        setSnapshot(parsed);
-        setError(null);
-      } catch (error) {
-        // A refusal says why (signed out, not your workshop); anything else is retried by the resync.
-        if (!cancelled) setError(error instanceof ApiError && error.status >= 400 && error.code !== "unreadable" ? error.message : "The room could not be loaded; retrying.");
-      }
-    };
-    void load();
-    const resync = setInterval(() => void load(), RESYNC_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(resync);
-    };
-  }, [workshopId, query]);
+    if (!polled.data) return;
+    setSkew(polled.data.now - Date.now());
+    setSnapshot(polled.data);
+  }, [polled.data]);
+  // A refusal says why (signed out, not your workshop); anything else is retried by the next resync.
+  const failure = polled.error;
+  const error = failure === null ? null : failure instanceof ApiError && failure.status >= 400 && failure.code !== "unreadable" ? failure.message : "The room could not be loaded; retrying.";
 
   useEffect(() => {
     const source = openEventStream(
