@@ -7,7 +7,6 @@ import { describeSandboxEvent, type SandboxNotice as Notice } from "@/lib/sandbo
 import styles from "./SandboxControls.module.css";
 import { useLearnerEvents } from "./useLearnerEvents";
 
-
 /** How long a "done" notice stays; one that says something went wrong stays until dismissed. */
 const DONE_NOTICE_MS = 20_000;
 
