@@ -28,6 +28,12 @@ when_changed() {
 step "host: packages, user namespaces, devices, binfmt, network"
 bash scripts/host-setup.sh
 
+# The images take most of a fresh machine's set-up (Debian packages into each of nine images) and need nothing of
+# npm's: they build while the dependencies install and the web app builds. Their lines carry an [images] prefix.
+step "sandbox and base images, lab registry (in the background, beside the steps below)"
+bash scripts/images/build-all.sh &
+images=$!
+
 npm_install() {
   step "npm dependencies (npm install from the lock file)"
   # Not `npm ci`: the lock lists Next's macOS/Windows compilers as optional, and a
@@ -52,18 +58,18 @@ when_changed prisma 'cat prisma/schema.prisma prisma/postgresql/schema.prisma pa
 step "editor assets (Monaco, served locally)"
 bash scripts/monaco-assets.sh
 
-step "sandbox and base images, lab registry"
-bash scripts/images/build-all.sh
-
-# The course's base images, pulled and unpacked once into a read-only store every sandbox's Docker starts from
-# (server/sandbox/base-store.ts); remade only when an image or the sandbox image changed.
-step "base-image store"
-node --import ./server/register.mjs scripts/images/base-store.ts
-
 next_build() {
   step "web app (next build)"
   npx next build >.data/setup/next-build.log 2>&1 || { tail -40 .data/setup/next-build.log; fail "next build failed (log: .data/setup/next-build.log)"; }
 }
 when_changed next 'find app components lib server next.config.ts package-lock.json tsconfig.json -type f \( -name "*.ts" -o -name "*.tsx" -o -name "*.css" -o -name "*.json" \) -not -path "server/db/generated/*" -print0 | sort -z | xargs -0 sha256sum; [ -f .next/BUILD_ID ] && echo built' next_build
+
+step "waiting for the images"
+wait "$images" || fail "building the images failed (see the [images] lines above)"
+
+# The course's base images, pulled and unpacked once into a read-only store every sandbox's Docker starts from
+# (server/sandbox/base-store.ts); remade only when an image or the sandbox image changed.
+step "base-image store"
+node --import ./server/register.mjs scripts/images/base-store.ts
 
 step "ready"
