@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admissionPart, diskPart, httpStatusOf } from "./health-report";
-import { HealthMonitor, type HealthChecks } from "./lab-health";
+import { HealthMonitor, REGISTRY_DOWN_MEANS, type HealthChecks } from "./lab-health";
 
 const GB = 1024 ** 3;
 
@@ -82,7 +82,7 @@ describe("health report", () => {
     const { c, calls } = checks({ registry: async () => (up ? undefined : Promise.reject(new Error("fetch failed"))) });
     const monitor = new HealthMonitor(c, () => clock.now);
     const first = await monitor.report();
-    expect(first.parts.registry.message).toBe("the lab registry: fetch failed; the lab is restarting it");
+    expect(first.parts.registry.message).toBe(`the lab registry: fetch failed; ${REGISTRY_DOWN_MEANS}; the lab is restarting it`);
     expect(httpStatusOf(first)).toBe(503);
     await new Promise((r) => setTimeout(r, 0));
     clock.now += 10_000;
@@ -97,6 +97,21 @@ describe("health report", () => {
     const back = await settled(monitor);
     expect(back.parts.registry).toEqual({ status: "ok", message: "answers (restarted by the lab)" });
     expect(httpStatusOf(back)).toBe(200);
+  });
+
+  it("says what to run when the lab cannot bring its registry back", async () => {
+    const clock = { now: 0 };
+    const { c } = checks({
+      registry: async () => Promise.reject(new Error("fetch failed")),
+      repairRegistry: async () => Promise.reject(new Error("run: bash scripts/images/build-all.sh registry (podman start said: container state improper)")),
+    });
+    const monitor = new HealthMonitor(c, () => clock.now);
+    await monitor.report();
+    await new Promise((r) => setTimeout(r, 0));
+    clock.now += 10_000;
+    expect((await settled(monitor)).parts.registry.message).toBe(
+      `the lab registry: fetch failed; ${REGISTRY_DOWN_MEANS}; the lab could not bring it back; run: bash scripts/images/build-all.sh registry (podman start said: container state improper); next try in 110 s`,
+    );
   });
 
   it("rates disk under the reserve as down, and a full lab with learners in line as serving but degraded", () => {

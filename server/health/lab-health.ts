@@ -4,8 +4,8 @@ import type { Config } from "@/lib/config";
 import { describeCapacity, diskReserveBytes, type Capacity } from "@/server/admission/capacity";
 import { diskSpace } from "@/server/admission/host-readings";
 import { db } from "@/server/db/client";
-import { runHostCommand } from "@/server/sandbox/host-command";
 import { admissionPart, diskPart, summarize, type HealthPart, type HealthReport, type PartName } from "./health-report";
+import { repairRegistryContainer } from "./registry-repair";
 
 /** A report is reused this long: a storm of health polls costs one round of checks every few seconds. */
 const REPORT_TTL_MS = 3_000;
@@ -14,6 +14,9 @@ const CHECK_TIMEOUT_MS = 3_000;
 /** The lab restarts its registry at most this often, so a registry that cannot come back is not restarted in a loop. */
 const REGISTRY_REPAIR_EVERY_MS = 2 * 60_000;
 
+/** What a learner sees while the registry is down. */
+export const REGISTRY_DOWN_MEANS = "learners' docker builds wait at FROM (base images come from it) and may fail";
+
 export interface HealthChecks {
   /** Each throws (or rejects) with what is wrong. */
   database(): Promise<void>;
@@ -21,7 +24,7 @@ export interface HealthChecks {
   sandboxRuntime(): Promise<void>;
   disk(): Promise<{ freeBytes: number; reserveBytes: number }>;
   admission(): { places: number; held: number; pool: number; waiting: number; capacity: Capacity | null };
-  /** Brings the registry back (start or restart its container); bounded by the monitor. */
+  /** Brings the registry back (registry-repair.ts) and says how, or throws with what to run; bounded by the monitor. */
   repairRegistry?(): Promise<string>;
 }
 
@@ -87,7 +90,8 @@ export class HealthMonitor {
         (error): HealthPart => ({ status: "down", message: reason(error) }),
       ),
     ]);
-    if (registry.status === "down") registry.message += this.repairRegistry();
+    // Docker in every sandbox asks the lab registry for each FROM image: say what learners see meanwhile.
+    if (registry.status === "down") registry.message += `; ${REGISTRY_DOWN_MEANS}${this.repairRegistry()}`;
     else if (this.lastRepair) registry.message += ` (${this.lastRepair})`;
     const a = this.checks.admission();
     const admission = admissionPart({ ...a, limit: a.capacity ? describeCapacity(a.capacity) : undefined });
@@ -106,7 +110,7 @@ export class HealthMonitor {
     this.repairing = repair()
       .then(
         (done) => void (this.lastRepair = done),
-        (error) => void (this.lastRepair = `restarting it failed: ${reason(error)}`),
+        (error) => void (this.lastRepair = `the lab could not bring it back; ${reason(error)}`),
       )
       .finally(() => {
         this.repairing = undefined;
@@ -129,8 +133,13 @@ export function labHealthChecks(
       await db().$queryRawUnsafe("SELECT 1");
     },
     async registry() {
-      const res = await fetch(`http://${config.LAYERLAB_REGISTRY}/v2/`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
-      if (!res.ok) throw new Error(`answered ${res.status}`);
+      const url = `http://${config.LAYERLAB_REGISTRY}/v2/`;
+      const res = await fetch(url, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) }).catch((error: Error) => {
+        // undici says only "fetch failed"; the cause says how (ECONNREFUSED, EHOSTUNREACH, ...).
+        const how = error.name === "TimeoutError" ? "timed out" : ((error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message);
+        throw new Error(`no answer from ${url} (${how})`);
+      });
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
     },
     async sandboxRuntime() {
       await deps.listSandboxes();
@@ -140,18 +149,6 @@ export function labHealthChecks(
       return { freeBytes: space.freeBytes, reserveBytes: diskReserveBytes(space.totalBytes, { diskReservePct: config.LAYERLAB_DISK_RESERVE_PCT, diskReserveMb: config.LAYERLAB_DISK_RESERVE_MB }) };
     },
     admission: deps.admission,
-    async repairRegistry() {
-      // As scripts/images/build-all.sh keeps it: a stopped container is started; one running without answering
-      // (hung, or its processes gone after the host was starved) is restarted. Each command is killed after 30 s.
-      const state = await runHostCommand("podman", ["container", "inspect", "--format", "{{.State.Status}}", container], { killAfterMs: 30_000 });
-      if (state.exitCode !== 0) throw new Error(`no container ${container}; run: bash scripts/images/build-all.sh registry`);
-      const status = state.stdout.toString("utf8").trim();
-      const [verb, args] =
-        status === "running" ? ["restarted", ["restart", "-t", "2", container]] : status === "paused" ? ["unpaused", ["unpause", container]] : ["started", ["start", container]];
-      const result = await runHostCommand("podman", args, { killAfterMs: 30_000 });
-      if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `podman exited ${result.exitCode}`);
-      console.error(`layerlab health: the lab registry did not answer; ${verb} container ${container} (was ${status})`);
-      return `${verb} by the lab at ${new Date().toISOString().slice(11, 19)} UTC`;
-    },
+    repairRegistry: () => repairRegistryContainer(container),
   };
 }
