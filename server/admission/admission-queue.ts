@@ -77,8 +77,3 @@ export function poolRoom(places: number, held: number, poolSize: number, waiting
   if (waiting > 0) return 0;
   return Math.max(0, Math.min(poolSize, places - held));
 }
-
-/** What a learner waiting in line reads, in the terminal and above the editor. */
-export function queueMessage(position: number): string {
-  return `The lab is full: you are number ${position} in line. Your sandbox starts by itself as soon as a place frees up; keep this page open.`;
-}

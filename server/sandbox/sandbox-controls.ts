@@ -1,6 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import type { SandboxActor } from "@/lib/learner-events";
+import { exerciseRefSchema, type ExerciseRef } from "@/lib/sandbox-api";
 import { HttpError } from "../http/http-error";
 import type { LabRuntime } from "../runtime";
 
@@ -10,12 +10,6 @@ import type { LabRuntime } from "../runtime";
  * the shell first, so its tabs reconnect by themselves instead of saying the sandbox stopped.
  */
 
-/** The exercise a page is open on, as its request names it (its files go back into a fresh sandbox). */
-export const exerciseRefSchema = z.union([
-  z.strictObject({ chapterId: z.string().min(1).max(100) }),
-  z.strictObject({ drillId: z.string().min(1).max(100) }),
-]);
-export type ExerciseRef = z.infer<typeof exerciseRefSchema>;
 
 /** The exercise a GET names in its query (`?chapterId=` or `?drillId=`), or a 400. */
 export function exerciseRefFromQuery(request: Request): ExerciseRef {

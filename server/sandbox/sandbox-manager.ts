@@ -1,5 +1,6 @@
 import "server-only";
 import type { Config } from "@/lib/config";
+import type { SandboxPhase } from "@/lib/sandbox-progress";
 import { admitFromQueue, poolRoom, positionOf } from "@/server/admission/admission-queue";
 import { SandboxUnavailableError, type SandboxDriver, type SandboxLimits } from "./driver";
 import { DockerStartError, type RecoveredAction, type RecoveredFault, type SandboxFault } from "./sandbox-faults";
@@ -9,7 +10,7 @@ import { poolExcess, seatsToWarm } from "./seat-warmer";
 import type { SandboxStore } from "./sandbox-store";
 
 /** What the UI shows while a learner waits for their sandbox ("queued": the lab is full, they wait in line). */
-export type SandboxPhase = "queued" | "starting sandbox" | "starting Docker" | "restoring your work" | "ready";
+export type { SandboxPhase };
 
 export interface SandboxProgress {
   phase: SandboxPhase;

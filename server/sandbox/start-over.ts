@@ -1,5 +1,6 @@
 import "server-only";
 import type { SandboxActor } from "@/lib/learner-events";
+import type { ExerciseRef } from "@/lib/sandbox-api";
 import { getChapter } from "../content/course";
 import { drillFromParams, latestAttemptOf } from "../drills/learner-drill";
 import { HttpError } from "../http/http-error";
@@ -7,7 +8,7 @@ import type { LabRuntime } from "../runtime";
 import { placeExerciseFiles } from "../workspace/exercise-workspace";
 import { savedVersionsOf } from "../workspace/saved-versions";
 import { assertChapterOpen } from "../workshop/chapter-access";
-import { announced, requireSandboxOf, type ExerciseRef, type SandboxControlLab } from "./sandbox-controls";
+import { announced, requireSandboxOf, type SandboxControlLab } from "./sandbox-controls";
 
 interface Exercise {
   workdir: string;

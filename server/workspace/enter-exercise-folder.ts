@@ -1,10 +1,10 @@
 import "server-only";
 import { decideFolderMove, FOREGROUND_COMMAND, PANE_STATE_SCRIPT, shellInForeground, TYPE_LINE_SCRIPT, type FolderMove } from "@/lib/exercise-folder";
+import type { ExerciseRef } from "@/lib/sandbox-api";
 import { getChapter } from "../content/course";
 import { getDrill } from "../content/drills";
 import { HttpError } from "../http/http-error";
 import type { LabRuntime } from "../runtime";
-import type { ExerciseRef } from "../sandbox/sandbox-controls";
 import { assertChapterOpen } from "../workshop/chapter-access";
 
 const EXEC_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
+import { exerciseRefSchema } from "@/lib/sandbox-api";
 import { NO_STORE, readBody, withLearner } from "@/server/http/route-guards";
-import { exerciseRefSchema } from "@/server/sandbox/sandbox-controls";
 import { enterExerciseFolder, shellIsForeground } from "@/server/workspace/enter-exercise-folder";
 
 /** The page of a chapter or drill opened (`{chapterId}` or `{drillId}`): the learner's idle shell moves to its folder. Answers what was done. */

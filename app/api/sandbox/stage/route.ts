@@ -1,5 +1,6 @@
+import { exerciseRefSchema } from "@/lib/sandbox-api";
 import { NO_STORE, readBody, withLearner } from "@/server/http/route-guards";
-import { exerciseRefFromQuery, exerciseRefSchema } from "@/server/sandbox/sandbox-controls";
+import { exerciseRefFromQuery } from "@/server/sandbox/sandbox-controls";
 import { clearStage, stageOf } from "@/server/workspace/clean-stage";
 
 /** What other exercises left running in the way of the open one (`?chapterId=` or `?drillId=`). */

@@ -1,5 +1,6 @@
+import { exerciseRefSchema } from "@/lib/sandbox-api";
 import { readBody, withLearner } from "@/server/http/route-guards";
-import { exerciseRefSchema, limitSandboxControl } from "@/server/sandbox/sandbox-controls";
+import { limitSandboxControl } from "@/server/sandbox/sandbox-controls";
 import { startOver } from "@/server/sandbox/start-over";
 
 /** "Start over": a fresh sandbox holding the starting files of the exercise the body names; progress is kept. Answers once the files are in place. */
