@@ -10,6 +10,9 @@ import { savedVersionsOf } from "../workspace/saved-versions";
 import { assertChapterOpen } from "../workshop/chapter-access";
 import { announced, requireSandboxOf, type SandboxControlLab } from "./sandbox-controls";
 
+/** What a fresh sandbox needs of the lab: as a restart, and the driver and config to put files in and forget saved ones. */
+export type FreshSandboxLab = SandboxControlLab & Pick<LabRuntime, "driver" | "config">;
+
 interface Exercise {
   workdir: string;
   files: { path: string; content: string }[];
@@ -34,7 +37,7 @@ async function exerciseOf(learnerId: string, ref: ExerciseRef): Promise<Exercise
  * themselves when they hear "replaced".
  */
 export async function giveFreshSandbox(
-  lab: SandboxControlLab & Pick<LabRuntime, "driver" | "config">,
+  lab: FreshSandboxLab,
   learnerId: string,
   by: SandboxActor,
   exercise?: Exercise,
@@ -51,7 +54,7 @@ export async function giveFreshSandbox(
 }
 
 /** The learner's own "Start over", from the page of `ref`: a fresh sandbox holding that exercise's files. */
-export async function startOver(lab: Parameters<typeof giveFreshSandbox>[0], learnerId: string, ref: ExerciseRef): Promise<{ placed: string[] }> {
+export async function startOver(lab: FreshSandboxLab, learnerId: string, ref: ExerciseRef): Promise<{ placed: string[] }> {
   // Refused before anything is thrown away: a locked chapter, a drill never started.
   const exercise = await exerciseOf(learnerId, ref);
   await requireSandboxOf(lab, learnerId);

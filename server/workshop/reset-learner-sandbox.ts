@@ -2,7 +2,7 @@ import "server-only";
 import type { InstructorIdentity } from "../auth/instructor-session";
 import { recordAudit } from "../db/audit";
 import type { LabRuntime } from "../runtime";
-import { giveFreshSandbox } from "../sandbox/start-over";
+import { giveFreshSandbox, type FreshSandboxLab } from "../sandbox/start-over";
 
 /**
  * An instructor gives a learner of their room a fresh sandbox (progress is kept), audited. The learner's open
@@ -10,8 +10,11 @@ import { giveFreshSandbox } from "../sandbox/start-over";
  * know which chapter or drill a learner has open).
  */
 export async function resetLearnerSandbox(
-  lab: Parameters<typeof giveFreshSandbox>[0] & Pick<LabRuntime, "roomFeed">,
-  instructor: InstructorIdentity, workshopId: string, learnerId: string): Promise<void> {
+  lab: FreshSandboxLab & Pick<LabRuntime, "roomFeed">,
+  instructor: InstructorIdentity,
+  workshopId: string,
+  learnerId: string,
+): Promise<void> {
   await recordAudit({ actorId: instructor.id, workshopId, action: "learner.reset-sandbox", detail: { learnerId } });
   await giveFreshSandbox(lab, learnerId, { kind: "instructor", name: instructor.displayName });
   lab.roomFeed.noteLearnerChanged(learnerId);
