@@ -131,6 +131,8 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
   const health = new HealthMonitor(
     labHealthChecks(config, { listSandboxes: () => driver.list(), admission: () => ({ ...sandboxes.admissionStatus(), capacity: admission.lastCapacity() }) }),
   );
+  // Learners' builds wait on the registry at every FROM: the lab looks at its parts itself, and repairs what it can.
+  const healthWatch = health.watch(30_000);
   const runtime: LabRuntime = {
     config,
     driver,
@@ -147,6 +149,7 @@ export async function startLab(config: Config, upgrades: UpgradeRouter): Promise
 
   return {
     async stop() {
+      healthWatch.stop();
       await policy.stop();
       gateway.close();
       await watchdog.stop();

@@ -69,6 +69,16 @@ export class HealthMonitor {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Checks every EVERY_MS whether anyone asks or not, so a part the lab repairs (its registry) comes back although no
+   * monitor polls /api/health. The timer does not keep the process alive.
+   */
+  watch(everyMs: number): { stop(): void } {
+    const timer = setInterval(() => void this.report(), everyMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
   report(): Promise<HealthReport> {
     if (this.last && this.now() - this.last.at <= REPORT_TTL_MS) return Promise.resolve(this.last.report);
     this.refreshing ??= this.check()

@@ -99,6 +99,20 @@ describe("registry repair", () => {
     expect((await health.report()).parts.registry.message).toMatch(/^answers \(restarted by the lab at /);
   });
 
+  it("brings a stopped registry back by itself while the lab watches, though nobody asks for a report", async () => {
+    await until(answers, "the registry up from the test before");
+    await runHostCommandOk("podman", ["stop", "-t", "0", container]);
+    // Control: nothing else brings it back (its restart policy does not apply to a stop).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await answers()).toBe(false);
+    const watch = monitor().watch(500);
+    try {
+      await until(answers, "the registry to be started again by the lab's own watch");
+    } finally {
+      watch.stop();
+    }
+  });
+
   it("brings back a registry whose conmon and process were killed, though podman still says it runs", async () => {
     await killConmonAndRegistry();
     const health = monitor();
