@@ -65,7 +65,8 @@ describe("a learner's own sandbox controls", () => {
       driver: test.driver,
       sandboxes: { acquire: async (id, onProgress) => ({ id: (await sandboxes.acquire(id, onProgress && ((p) => onProgress({ phase: p.phase, message: p.phase })))).sandboxId }), touch: () => {} },
     });
-    const runtime = { config: testConfig, driver: test.driver, sandboxes, terminals, ...shared } as never;
+    // The runtime is `shared` itself, so each test's fresh limits (beforeEach) are the routes' too.
+    const runtime = Object.assign(shared, { config: testConfig, driver: test.driver, sandboxes, terminals }) as never;
     setRuntime(runtime);
     server = http.createServer((_req, res) => res.end());
     gateway = attachTerminalGateway(new UpgradeRouter().attach(server), runtime);

@@ -64,11 +64,13 @@ describe.each(TEST_DIALECTS)("workshop routes on %s", (dialect) => {
 
   beforeAll(async () => {
     release = (await useTestDatabase(dialect)).release;
-    setRuntime({
-      config: parseConfig({}),
-      sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`), rewarm: async () => void rewarms++ },
-      ...shared,
-    } as never);
+    // The runtime is `shared` itself, so each test's fresh limits (beforeEach) are the routes' too.
+    setRuntime(
+      Object.assign(shared, {
+        config: parseConfig({}),
+        sandboxes: { release: async (learnerId: string, home?: string) => void released.push(`${learnerId}:${home}`), rewarm: async () => void rewarms++ },
+      }) as never,
+    );
   });
   afterAll(() => release());
   // Every test starts with the limits untouched.
