@@ -62,8 +62,9 @@ describe("a room warmed before it arrives (real sandboxes)", () => {
     return id;
   }
 
-  /** What the workshop's use cases are handed of the lab: the manager of the test now. */
-  const lab = () => ({ sandboxes: manager!, events: new LearnerEventBus() });
+  /** What the workshop's use cases are handed of the lab: the manager of the test now (none in the seats-only test: nothing warms). */
+  const noManager = { rewarm: async () => {} } as unknown as InstanceType<typeof SandboxManager>;
+  const lab = () => ({ sandboxes: manager ?? noManager, events: new LearnerEventBus() });
 
   const openRoom = (seats: number) =>
     createWorkshopFor(lab(), instructor, {
