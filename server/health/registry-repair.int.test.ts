@@ -20,16 +20,25 @@ async function answers(): Promise<boolean> {
   return fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
 }
 
+/**
+ * Bounded by time, not by tries: a try can take seconds (a fetch to a port whose forward is gone waits its whole
+ * 2 s; podman is slow on a loaded machine), and the wait must end, saying what it waited for, well inside the test's
+ * own timeout.
+ */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The test's own podman calls are bounded too, as the repair's are: a hung podman fails the test with its command. */
+const PODMAN_LIMIT = { killAfterMs: 30_000 };
+
 async function podmanState(): Promise<{ status: string; pid: number; conmonPid: number }> {
-  const out = (await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Status}} {{.State.Pid}} {{.State.ConmonPid}}", container])).stdout.toString("utf8");
+  const out = (await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Status}} {{.State.Pid}} {{.State.ConmonPid}}", container], PODMAN_LIMIT)).stdout.toString("utf8");
   const [status = "", pid, conmonPid] = out.trim().split(" ");
   return { status, pid: Number(pid), conmonPid: Number(conmonPid) };
 }
@@ -72,7 +81,7 @@ describe("registry repair", () => {
   });
 
   it("reports a stopped registry as down (503) and starts it again by itself", async () => {
-    await runHostCommandOk("podman", ["stop", "-t", "0", container]);
+    await runHostCommandOk("podman", ["stop", "-t", "0", container], PODMAN_LIMIT);
     expect(await answers()).toBe(false);
     const health = monitor();
     const down = await health.report();
@@ -87,7 +96,7 @@ describe("registry repair", () => {
 
   it("restarts a registry that runs but no longer answers (its process stopped)", async () => {
     await until(answers, "the registry up from the test before");
-    const pid = Number((await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Pid}}", container])).stdout.toString("utf8").trim());
+    const pid = Number((await runHostCommandOk("podman", ["inspect", "--format", "{{.State.Pid}}", container], PODMAN_LIMIT)).stdout.toString("utf8").trim());
     expect(pid).toBeGreaterThan(1);
     process.kill(pid, "SIGSTOP");
     // The stop reaches every thread of the process asynchronously: wait until it has.
@@ -101,7 +110,7 @@ describe("registry repair", () => {
 
   it("brings a stopped registry back by itself while the lab watches, though nobody asks for a report", async () => {
     await until(answers, "the registry up from the test before");
-    await runHostCommandOk("podman", ["stop", "-t", "0", container]);
+    await runHostCommandOk("podman", ["stop", "-t", "0", container], PODMAN_LIMIT);
     // Control: nothing else brings it back (its restart policy does not apply to a stop).
     await new Promise((r) => setTimeout(r, 1500));
     expect(await answers()).toBe(false);
@@ -138,7 +147,7 @@ describe("registry repair", () => {
     stop.kill("SIGKILL");
     await stopped;
     expect((await podmanState()).status).toBe("stopping");
-    const start = await runHostCommand("podman", ["start", container]);
+    const start = await runHostCommand("podman", ["start", container], PODMAN_LIMIT);
     expect(start.exitCode).not.toBe(0);
     expect(start.stderr).toMatch(/state improper/);
     const health = monitor();

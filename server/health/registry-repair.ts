@@ -75,8 +75,9 @@ async function recordExit(id: string): Promise<void> {
  * Brings the lab registry's container back in one go and says how, for the health report. As
  * scripts/images/build-all.sh keeps it: a stopped container is started, a paused one unpaused, one running
  * without answering (hung) restarted; one whose processes are gone though podman says it runs (or left it
- * "stopping") has its exit recorded and is started. The lab cannot recreate the container (its creation
- * arguments live in build-all.sh): when nothing here works, the error says what to run.
+ * "stopping") has its exit recorded and is cleaned up, as conmon would have done, then started. The lab cannot
+ * recreate the container (its creation arguments live in build-all.sh): when nothing here works, the error says
+ * what to run.
  */
 export async function repairRegistryContainer(container: string, now: () => Date = () => new Date()): Promise<string> {
   let state = await inspect(container);
@@ -100,6 +101,13 @@ export async function repairRegistryContainer(container: string, now: () => Date
   let note = "";
   if (await orphaned(state)) {
     await recordExit(state.id);
+    // What conmon's exit command would have run: the container's network and mounts are released. A stop killed
+    // during its own clean-up (the "stopping" case) may have torn the network down without recording it, and a
+    // start would then run the registry in that dead namespace, unreachable. (podman logs the half-gone network
+    // as an error and still clears it; with restart=always it may start the container here, and the start below
+    // finds it running.)
+    const cleanup = await podman(["container", "cleanup", container]);
+    if (cleanup.exitCode !== 0) throw failed("podman container cleanup", cleanup);
     note = "its processes had been killed without podman noticing";
   }
   const result = await podman(["start", container]);
