@@ -130,6 +130,19 @@ describe("the check channel", () => {
   }, 120_000);
 });
 
+/**
+ * What the sandbox's engine was doing, for a failure's message: its processes and the end of its log. (Once, after the
+ * restart above, the engine's socket refused a connection moments after Docker had answered; this says why next time.)
+ */
+async function engineStory(): Promise<string> {
+  const story = await sandbox.driver.exec(
+    sandbox.id,
+    ["sh", "-c", "ps -eo pid,ppid,etimes,args | grep -E 'dockerd|rootlesskit|containerd|docker-start' | grep -v grep; ls -li /home/learner/.run; log=/home/learner/.run/dockerd.log; grep -n '^===' $log; grep -v -e level=debug -e 'loading plugin' $log | tail -n 30"],
+    { user: "root", timeoutMs: 20_000 },
+  );
+  return `the sandbox's engine:\n${story.stdout}${story.stderr}`;
+}
+
 describe("the engine's socket, asked from the host", () => {
   const home = () => path.join(sandbox.diskDir, sandbox.id);
   let hostDir: string;
@@ -152,7 +165,7 @@ describe("the engine's socket, asked from the host", () => {
   });
 
   it("answers from the sandbox's own engine (positive control), in the shape the CLI prints", async () => {
-    const ping = await engineRequest(path.join(home(), ".run"), "/_ping", { timeoutMs: 5000 });
+    const ping = await engineRequest(path.join(home(), ".run"), "/_ping", { timeoutMs: 5000 }).catch(async (e: unknown) => expect.fail(`${String(e)}; ${await engineStory()}`));
     expect(ping).toMatchObject({ status: 200 });
     expect(ping.body.toString()).toBe("OK");
     // The learner's image, seen by the lab through the API just as `docker image inspect` shows it.
@@ -183,7 +196,8 @@ describe("the engine's socket, asked from the host", () => {
   it("refuses an answer larger than its cap", async () => {
     const capped = await engineRequest(path.join(home(), ".run"), "/info", { timeoutMs: 5000, maxBytes: 64 }).catch((e: unknown) => e);
     expect(capped).toBeInstanceOf(EngineUnavailableError);
-    expect((capped as EngineUnavailableError).reason).toBe("too-large");
+    const reason = (capped as EngineUnavailableError).reason;
+    expect(reason, reason === "too-large" ? undefined : `${String(capped)}; ${await engineStory()}`).toBe("too-large");
   });
 });
 
