@@ -87,9 +87,8 @@ const LIMITS = {
 export type LimitName = keyof typeof LIMITS;
 
 /**
- * The named limiters, one per lab runtime (server/lab.ts), each created on first use. It only hands out limiters:
- * the caller refuses with enforceLimit from its own module graph, as jsonRoute knows an HttpError by its class and
- * a route bundle's HttpError is not the custom server's.
+ * The named limiters, one per lab runtime (server/lab.ts), each created on first use. It only hands out limiters;
+ * the caller refuses with enforceLimit.
  */
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiter>();

@@ -5,9 +5,23 @@ import { codeOfStatus, type ErrorCode } from "@/lib/api-error";
 /** The codes and the code of a status are the wire's (lib/api-error.ts), shared with the browser's client. */
 export { codeOfStatus, type ErrorCode };
 
+/**
+ * Marks every HttpError whichever copy of this module made it: Next bundles route handlers apart from the custom
+ * server, so one process holds two HttpError classes, and a refusal thrown below the routes (a rate limit in the
+ * sandbox manager) must still be answered as one rather than as a 500.
+ */
+const HTTP_ERROR = Symbol.for("layerlab.http-error");
+
 /** A refusal with a clear message, answered as JSON `{ error, code }` by jsonRoute. */
 export class HttpError extends Error {
   readonly code: ErrorCode;
+  readonly [HTTP_ERROR] = true;
+
+  /** `instanceof HttpError` by the mark (any copy); a subclass still by its own prototype chain. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== HttpError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as { [HTTP_ERROR]?: boolean })[HTTP_ERROR] === true;
+  }
 
   constructor(
     readonly status: number,
