@@ -39,6 +39,9 @@ export function RoomView({ workshopId }: { workshopId: string }) {
     // Half-typed values keep the last good settings.
     if (roomSettingsSchema.safeParse(next).success) setSettings(next);
   }
+  const settingInput = (key: keyof RoomSettings, min: number, max: number, label: string) => (
+    <input className={styles.number} type="number" min={min} max={max} defaultValue={settings[key]} onChange={(e) => changeSetting(key, e.target.value)} aria-label={label} />
+  );
 
   if (!view || !snapshot) {
     return <div className={styles.room}>{error ? <p className={styles.error}>{error}</p> : <p className={styles.note}>Loading the room…</p>}</div>;
@@ -59,25 +62,9 @@ export function RoomView({ workshopId }: { workshopId: string }) {
         </span>
         <label className={styles.settings}>
           stuck after
-          <input
-            className={styles.number}
-            type="number"
-            min={1}
-            max={1440}
-            defaultValue={settings.stuckAfterMinutes}
-            onChange={(e) => changeSetting("stuckAfterMinutes", e.target.value)}
-            aria-label="Minutes without progress before a learner counts as stuck"
-          />
+          {settingInput("stuckAfterMinutes", 1, 1440, "Minutes without progress before a learner counts as stuck")}
           min idle, or
-          <input
-            className={styles.number}
-            type="number"
-            min={2}
-            max={10}
-            defaultValue={settings.repeatedFailures}
-            onChange={(e) => changeSetting("repeatedFailures", e.target.value)}
-            aria-label="Failures of the same check in a row before a learner counts as stuck"
-          />
+          {settingInput("repeatedFailures", 2, 10, "Failures of the same check in a row before a learner counts as stuck")}
           same failures in a row
         </label>
         <label className={styles.settings}>
