@@ -238,7 +238,12 @@ async function main(): Promise<void> {
         break;
       }
     }
-    const a = await admission(server);
+    // The last round's sandboxes are destroyed as its workshop ends: their places come back moments later.
+    let a = await admission(server);
+    for (let i = 0; i < 60 && a.places - a.held < ROOM; i++) {
+      await sleep(1000);
+      a = await admission(server);
+    }
     if (a.places - a.held < ROOM) roomFigures = { workshop_join_to_prompt_error: `no places for a room of ${ROOM}: ${a.message}` };
     else
       roomFigures = await room(server, instructor, abort.signal).catch((error: unknown) => ({
