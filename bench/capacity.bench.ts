@@ -30,6 +30,7 @@ import {
   firstInstructor,
   followLearnerEvents,
   joinWorkshop,
+  labPlaces,
   median,
   openTerminal,
   percentile,
@@ -57,18 +58,6 @@ const BUILD_TIMEOUT_MS = 20 * 60_000;
 const VERDICT_TIMEOUT_MS = 60_000;
 
 const driver = createPodmanDriver({ image: "", network: "", registry: "", diskDir: path.resolve(".data", INSTANCE, "disks"), instance: INSTANCE });
-
-interface Health {
-  parts: { admission: { message: string } };
-}
-
-/** Places the lab has and holds, from /api/health ("3 learners in 20 places, 2 warm, 0 waiting; room for …"). */
-async function admission(server: LabServer): Promise<{ places: number; held: number; message: string }> {
-  const health = (await (await fetch(`${server.base}/api/health`)).json()) as Health;
-  const message = health.parts.admission.message;
-  const match = /(\d+) learners? in (\d+|unlimited) places?/.exec(message);
-  return { held: Number(match?.[1] ?? 0), places: match?.[2] === "unlimited" ? Infinity : Number(match?.[2] ?? 0), message };
-}
 
 /** Waits until `count` of the instance's sandboxes run with Docker answering (the warmed seats). */
 async function warmed(count: number, timeoutMs: number): Promise<number> {
@@ -220,7 +209,7 @@ async function main(): Promise<void> {
   try {
     const instructor = await firstInstructor(server.base);
     for (const n of NS) {
-      const a = await admission(server);
+      const a = await labPlaces(server.base);
       if (a.places - a.held < n) {
         refused = { n, reason: `admission: ${a.message}` };
         console.log(`N=${n}: not started, the lab has no places for ${n} (${a.message})`);
@@ -239,10 +228,10 @@ async function main(): Promise<void> {
       }
     }
     // The last round's sandboxes are destroyed as its workshop ends: their places come back moments later.
-    let a = await admission(server);
+    let a = await labPlaces(server.base);
     for (let i = 0; i < 60 && a.places - a.held < ROOM; i++) {
       await sleep(1000);
-      a = await admission(server);
+      a = await labPlaces(server.base);
     }
     if (a.places - a.held < ROOM) roomFigures = { workshop_join_to_prompt_error: `no places for a room of ${ROOM}: ${a.message}` };
     else

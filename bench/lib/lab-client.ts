@@ -219,3 +219,15 @@ export async function verdictAfter(learner: BenchLearner, stepId: string, after:
     await sleep(50);
   }
 }
+
+interface Health {
+  parts: { admission: { message: string } };
+}
+
+/** Places the lab has and holds, from /api/health ("3 learners in 20 places, 2 warm, 0 waiting; room for …"). */
+export async function labPlaces(base: string): Promise<{ places: number; held: number; message: string }> {
+  const health = (await (await fetch(`${base}/api/health`)).json()) as Health;
+  const message = health.parts.admission.message;
+  const match = /(\d+) learners? in (\d+|unlimited) places?/.exec(message);
+  return { held: Number(match?.[1] ?? 0), places: match?.[2] === "unlimited" ? Infinity : Number(match?.[2] ?? 0), message };
+}
