@@ -359,13 +359,27 @@ else
   done
 fi
 
+# A build reads the shared .deb cache as it starts and writes what it fetched back as it ends (mmdebstrap's sync-in
+# and sync-out): two builds of one suite at once raced there (seen: "special hook failed with exit code 13"). Each
+# parallel build gets its own copy (hard links: tar replaces a file rather than writing into it) and adds what it
+# fetched to the shared cache afterwards, one build at a time.
+# Runs in the build's own subshell (ll_die exits it; what was fetched is kept all the same).
+build_with_own_apt_cache() {
+  shared_cache="$LL_APT_CACHE"
+  mkdir -p "$shared_cache"
+  own_cache="$(mktemp -d "$shared_cache.$1.XXXXXX")"
+  trap 'flock "$shared_cache.lock" cp -an "$own_cache/." "$shared_cache/"; rm -rf "$own_cache"' EXIT
+  flock "$shared_cache.lock" cp -al "$shared_cache/." "$own_cache/"
+  LL_APT_CACHE="$own_cache" build_recipe "$1"
+}
+
 if [ "${#parallel[@]}" -gt 0 ]; then
   declare -A job_of=()
   failed=()
   for name in "${parallel[@]}"; do
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
     # 8>&-: the lock is this script's; a build's podman processes must not hold it.
-    ( build_recipe "$name" ) 8>&- &
+    ( build_with_own_apt_cache "$name" ) 8>&- &
     job_of[$!]="$name"
   done
   for pid in "${!job_of[@]}"; do wait "$pid" || failed+=("${job_of[$pid]}"); done
