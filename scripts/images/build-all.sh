@@ -285,7 +285,7 @@ fi
 
 # Recipes build in parallel, JOBS at a time (default: one per core; mmdebstrap is mostly unpacking and
 # qemu, one core each), the slowest first so that the last to finish is a short one (times on a 2-core machine,
-# bench/results/setup.json: debian-slim's arm64 half under qemu 153 s, sandbox 109 s, … busybox 20 s). Pushing
+# bench/results/setup.json: node-slim 131 s, debian-slim 183 s of which its arm64 half under qemu 130 s, … busybox 9 s). Pushing
 # follows once all are built, the registry's first: the lab registry runs from its image.
 JOBS="${LAYERLAB_IMAGE_JOBS:-$(nproc)}"
 SLOWEST_FIRST=(debian-slim sandbox node-slim node golang debian registry python busybox)
