@@ -9,6 +9,7 @@ import type { AttachInfo, DetachReason, TerminalSession, TerminalViewer } from "
 import { restoreExerciseFiles } from "@/server/workspace/restore-exercise-files";
 import { saveLearnerFile } from "@/server/exercises/save-learner-file";
 import { savedVersionsOf } from "@/server/workspace/saved-versions";
+import { SharedListings } from "@/server/workspace/shared-listing";
 import { runHostCommand } from "./host-command";
 import { asLearner, cleanUpInOrder, createTestDriver, requireSandboxImage, TEST_DISK_DIR, testConfig } from "./int-test-kit.test-support";
 import { recoveryMessage } from "./sandbox-faults";
@@ -301,7 +302,7 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     await db().stepProgress.create({ data: { learnerId: LEARNER, chapterId: "anatomy", stepId: "build" } });
     // The learner saves their Dockerfile from the editor (the route's use case, into the real sandbox); the lab keeps a copy.
     const savedDir = mkdtempSync(path.join(os.tmpdir(), "layerlab-saved-"));
-    const lab = { driver, sandboxes: manager, checks: { request: async () => {} }, config: { ...testConfig, LAYERLAB_DATA_DIR: savedDir } } as unknown as Parameters<typeof saveLearnerFile>[0];
+    const lab = { driver, sandboxes: manager, checks: { request: async () => {} }, config: { ...testConfig, LAYERLAB_DATA_DIR: savedDir }, listings: new SharedListings() } as unknown as Parameters<typeof saveLearnerFile>[0];
     const body = JSON.stringify({ content: "FROM node:18\n# my own edit\n", baseHash: null });
     const request = new Request("http://lab/files/Dockerfile", { method: "PUT", body, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } });
     const response = await saveLearnerFile(lab, LEARNER, { workdir: "/home/learner/docker-node-hello", recheck: false }, request, { path: ["Dockerfile"] });
