@@ -33,6 +33,23 @@ describe("CheckScheduler", () => {
     expect(runs).toHaveLength(0);
   });
 
+  it("checks a prompt that came before the page's focus once the focus comes, once", async () => {
+    const { scheduler, runs } = harness();
+    // The shell's first prompt beat the page's focus request.
+    expect(await scheduler.request("a", "prompt")).toBeNull();
+    expect(await scheduler.request("a", "prompt")).toBeNull();
+    scheduler.focus("a", step);
+    expect(runs.map((r) => r.step)).toEqual([step]);
+    runs[0].done.resolve(pass);
+    // Moving to another step later is not a prompt: nothing runs by itself.
+    await Promise.resolve();
+    scheduler.focus("a", { chapterId: "c", stepId: "t" });
+    expect(runs).toHaveLength(1);
+    // Another learner's early prompt is theirs alone.
+    scheduler.focus("b", step);
+    expect(runs).toHaveLength(1);
+  });
+
   it("collapses a burst during a run into one follow-up run for the newest focus", async () => {
     const { scheduler, runs, verdicts } = harness();
     scheduler.focus("a", step);

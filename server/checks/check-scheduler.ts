@@ -16,6 +16,11 @@ export interface CheckSchedulerDeps {
 
 interface LearnerState {
   focus?: StepRef;
+  /**
+   * A prompt or save that came before the page said which step it shows (a shell's first prompt can beat the page's
+   * focus request): checked as soon as it does.
+   */
+  unfocused?: CheckTrigger;
   running?: Promise<StepVerdictView | null>;
   /** A request arrived while a run was going: run once more after it, for the newest state. */
   again?: { trigger: CheckTrigger; waiters: ((v: StepVerdictView | null) => void)[] };
@@ -31,7 +36,11 @@ export class CheckScheduler {
   constructor(private readonly deps: CheckSchedulerDeps) {}
 
   focus(learnerId: string, step: StepRef): void {
-    this.state(learnerId).focus = step;
+    const state = this.state(learnerId);
+    state.focus = step;
+    const waiting = state.unfocused;
+    state.unfocused = undefined;
+    if (waiting) void this.request(learnerId, waiting);
   }
 
   focusOf(learnerId: string): StepRef | undefined {
@@ -45,7 +54,10 @@ export class CheckScheduler {
   /** Runs the focused step's checks; resolves with that run's verdict, or null when no step is in focus. */
   request(learnerId: string, trigger: CheckTrigger): Promise<StepVerdictView | null> {
     const state = this.state(learnerId);
-    if (!state.focus) return Promise.resolve(null);
+    if (!state.focus) {
+      state.unfocused = trigger;
+      return Promise.resolve(null);
+    }
     if (state.running) {
       return new Promise((resolve) => {
         state.again ??= { trigger, waiters: [] };
