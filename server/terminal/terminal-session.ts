@@ -72,6 +72,9 @@ export function labNotice(text: string): Buffer {
   return Buffer.from(`\r\n\x1b[1;33m[layerlab]\x1b[0m ${text.replace(/[\x00-\x1f\x7f]/g, " ")}\r\n`);
 }
 
+/** Output held while tmux has not yet named the pane (see TerminalSession.early). */
+const EARLY_OUTPUT_MAX_BYTES = 64 * 1024;
+
 /**
  * One learner's shell as the lab holds it: a tmux control-mode client (`podman exec -it … tmux -CC new-session
  * -A -s main`) on a node-pty. tmux keeps the shell in the sandbox; this object is only the lab's attachment to it,
@@ -99,6 +102,13 @@ export class TerminalSession {
   /** Output bytes since `since` (a window of about a second) and in the window before, to tell a flood from ordinary output. */
   private outputRate = { since: 0, bytes: 0, previous: 0 };
   private pane: string | null = null;
+  /**
+   * Output that came before tmux named the pane (its id is asked once the client is attached). Its bytes reach
+   * viewers through the snapshot; its marks are read once the pane is known, so a shell's first prompt, often
+   * printed in that moment, still counts as one (it is what runs a learner's first checks).
+   */
+  private early: { pane: string; data: Uint8Array }[] = [];
+  private earlyBytes = 0;
   private size: { cols: number; rows: number };
   private sawExit: string | null = null;
   private closing = false;
@@ -145,6 +155,9 @@ export class TerminalSession {
           const pane = reply.ok && reply.lines[0] ? Buffer.from(reply.lines[0]).toString("latin1").trim() : "";
           if (!/^%\d+$/.test(pane)) return reject(new Error(`tmux answered no pane (${pane || "nothing"})`));
           this.pane = pane;
+          const early = this.early;
+          this.early = [];
+          for (const event of early) if (event.pane === pane) this.readMarks(event.data);
           resolve();
         });
         this.write(resizeCommand(initialSize.cols, initialSize.rows), () => {});
@@ -283,17 +296,30 @@ export class TerminalSession {
     for (const event of this.parser.push(data)) this.onControlEvent(event);
   }
 
+  /** The shell's marks in DATA: each return to a prompt is reported, with the exit code of the command before it. */
+  private readMarks(data: Uint8Array): void {
+    const prompts = this.prompts.take(this.marks.push(data));
+    if (prompts.length) this.engineFailures.commandFinished();
+    for (const prompt of prompts) this.onPrompt(prompt.exitCode);
+  }
+
   private onControlEvent(event: ControlEvent): void {
     switch (event.type) {
       case "output": {
+        if (this.pane === null) {
+          // Bounded: a shell's start prints a few hundred bytes before tmux names the pane.
+          if (this.earlyBytes < EARLY_OUTPUT_MAX_BYTES) {
+            this.early.push(event);
+            this.earlyBytes += event.data.length;
+          }
+          return;
+        }
         if (event.pane !== this.pane) return;
-        const prompts = this.prompts.take(this.marks.push(event.data));
         const failures = this.engineFailures.push(event.data);
         this.emit(event.data);
         // A known failure of Docker's engine (not the learner's doing) gets one line on what to do, right below it.
         for (const failure of failures) this.notice(labNotice(failure.advice));
-        if (prompts.length) this.engineFailures.commandFinished();
-        for (const prompt of prompts) this.onPrompt(prompt.exitCode);
+        this.readMarks(event.data);
         return;
       }
       case "result":
