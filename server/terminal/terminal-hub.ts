@@ -28,7 +28,12 @@ export interface TerminalHubOptions extends SessionOptions {
   touchEveryMs: number;
 }
 
-const LAB_TYPED_FOR_MS = 5_000;
+/**
+ * How long the lab's typed command (its `cd` into the exercise folder) may take to bring the shell back to a prompt.
+ * Short: a marker that outlives its prompt (a line the shell did not run) would swallow the learner's own next
+ * prompt, and with it the checks of their first try.
+ */
+const LAB_TYPED_FOR_MS = 1_500;
 
 const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
   replayBytes: 1024 * 1024,
