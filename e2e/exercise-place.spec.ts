@@ -75,6 +75,8 @@ test("the terminal opens in the chapter's folder, ▶ Run runs there, and a plac
     expect(await nextAnswer(answers, 2)).toEqual({ action: "stay", why: "busy" });
     await typeInTerminal(page, "still-cat");
     await page.keyboard.press("Control+C");
+    // Typed before the shell is back, the line would go to `cat` (and Ctrl-C flushes what the terminal holds).
+    await expect(terminalText(page)).toContainText(/\^C[\s\S]*learner@layerlab:\/tmp\$/);
     await typeInTerminal(page, 'echo "after-cat=$PWD"');
     await expect(terminalText(page)).toContainText("after-cat=/tmp");
     // The shell is somewhere else, as after another exercise, and at its prompt: coming back moves it (control).
