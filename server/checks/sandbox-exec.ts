@@ -12,7 +12,7 @@ export interface SandboxExec {
   /** A GET on the sandbox's Docker API (engine-socket.ts); absent where the lab cannot reach the socket, and then the CLI answers. */
   engine?(apiPath: string, opts: { timeoutMs: number; maxBytes?: number }): Promise<EngineAnswer>;
   /** Checks that passed in this sandbox, by what decides them; absent where nothing is kept between runs. */
-  passed?: PassedChecks;
+  passed?: Pick<PassedChecks, "get" | "set">;
 }
 
 /**
@@ -58,7 +58,11 @@ export class CheckChannels {
     return {
       exec: (cmd, o) => this.channel(sandboxId).exec(cmd, o),
       engine: (apiPath, o) => engineRequest(runDir, apiPath, o),
-      passed: this.passed.get(sandboxId) ?? this.passed.set(sandboxId, new PassedChecks()).get(sandboxId),
+      // Made on the first pass: a sandbox only read through its engine (no channel to close) leaves nothing behind.
+      passed: {
+        get: (key) => this.passed.get(sandboxId)?.get(key),
+        set: (key, result) => (this.passed.get(sandboxId) ?? this.passed.set(sandboxId, new PassedChecks()).get(sandboxId)!).set(key, result),
+      },
     };
   }
 
