@@ -4,7 +4,9 @@ import { chmod, chown, lchown, lstat, mkdir, opendir, readFile, rename, rm, writ
 import path from "node:path";
 import { baseStoreVersion, baseStoreVersions } from "./base-store";
 import { runHostCommand, runHostCommandOk } from "./host-command";
+import { createWithIdRange, ID_RANGE_LOCK } from "./id-ranges";
 import { hostIdFor, podmanCreateArgs, podmanExecArgs } from "./podman-driver";
+import type { IdMappings } from "./sandbox-disk";
 
 /**
  * The base images the course's Dockerfiles and commands start from (chapters, drills' {{base}} values,
@@ -80,9 +82,9 @@ async function makeVersion(o: SeedOptions, images: string[], version: string, lo
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { mode: 0o755 });
   try {
-    await runHostCommandOk("podman", podmanCreateArgs({ id: SEED_CONTAINER, image: o.sandboxImage, network: o.network, registry: o.registry, homeSource: staging, limits: SEED_LIMITS, labels: { "layerlab.base-store-seed": version } }));
-    const inspected = await runHostCommandOk("podman", ["inspect", "--format", "{{json .HostConfig.IDMappings}}", SEED_CONTAINER]);
-    const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMaps;
+    const maps = await createWithIdRange({ podman: "podman", lockPath: ID_RANGE_LOCK }, SEED_CONTAINER, (idMappings) =>
+      podmanCreateArgs({ id: SEED_CONTAINER, image: o.sandboxImage, network: o.network, registry: o.registry, homeSource: staging, limits: SEED_LIMITS, labels: { "layerlab.base-store-seed": version }, idMappings }),
+    );
     await chown(staging, hostIdFor(maps.UidMap, 1000), hostIdFor(maps.GidMap, 1000));
     await runHostCommandOk("podman", ["start", SEED_CONTAINER]);
     log(`pulling ${images.join(", ")} in ${SEED_CONTAINER}`);
@@ -110,11 +112,6 @@ async function makeVersion(o: SeedOptions, images: string[], version: string, lo
   }
 }
 
-interface IdMaps {
-  UidMap: string[];
-  GidMap: string[];
-}
-
 /** The sandbox id a host id stands for in podman's "inside:host:count" ranges, or null outside them. */
 function insideId(ranges: string[], hostId: number): number | null {
   for (const range of ranges) {
@@ -130,7 +127,7 @@ function insideId(ranges: string[], hostId: number): number | null {
  * sandbox's host ranges (those start far above a sandbox's 200000 ids) and is left alone. chown clears set-id
  * bits, so they are put back.
  */
-async function toSandboxRelativeIds(dir: string, maps: IdMaps): Promise<void> {
+async function toSandboxRelativeIds(dir: string, maps: IdMappings): Promise<void> {
   const pending = [dir];
   // A few walkers at once: the walk is syscall-bound, one at a time it took minutes for ~150,000 files.
   let active = 0;

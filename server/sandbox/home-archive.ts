@@ -7,7 +7,7 @@ import { ensureDiskMounted, sandboxDisk } from "./sandbox-disk";
 /**
  * A sandbox's home as a compressed archive (tar + zstd), written from one sandbox and unpacked into
  * another. The format is a tar with numeric owners *as the sandbox sees them* (learner 1000, rootless
- * Docker's 100000+), because a new sandbox gets another host uid range (--userns=auto): tar runs on
+ * Docker's 100000+), because a new sandbox gets another host uid range: tar runs on
  * the host inside a user namespace with the sandbox's own id mapping, so the kernel shifts every owner,
  * ACL and file capability both ways. Chosen over a copy of the disk image file, which keeps host uids
  * and would need every inode re-owned (or an idmapped mount the driver does not use) on restore.

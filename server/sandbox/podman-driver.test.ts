@@ -16,12 +16,14 @@ describe("podmanCreateArgs", () => {
     homeSource: "/var/lib/layerlab/disks/layerlab-abc",
     limits,
     labels: { layerlab: "1", "layerlab.sandbox": "layerlab-abc" },
+    idMappings: { UidMap: ["0:2400000:200000"], GidMap: ["0:2400000:200000"] },
   });
 
   it("runs the sandbox the way DESIGN.md's recipe says nested rootless Docker works", () => {
     expect(args[0]).toBe("create");
     expect(valueOf(args, "--runtime")).toEqual(["runc"]);
-    expect(args).toContain("--userns=auto:size=200000");
+    expect(valueOf(args, "--uidmap")).toEqual(["0:2400000:200000"]);
+    expect(valueOf(args, "--gidmap")).toEqual(["0:2400000:200000"]);
     expect(args).toContain("--init");
     expect(valueOf(args, "--ulimit")).toEqual(["nofile=16384:16384", "nproc=8192:8192"]);
     expect(valueOf(args, "--security-opt")).toEqual(["label=disable", "unmask=ALL"]);

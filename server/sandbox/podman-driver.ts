@@ -27,6 +27,7 @@ import {
   unmountBaseStoreView,
   seedEngineFromStore,
 } from "./base-store";
+import { createWithIdRange, ID_RANGE_LOCK } from "./id-ranges";
 import { createDisk, ensureDiskMounted, handDiskTo, readIdMappings, recordIdMappings, removeDisk, sandboxDisk, shiftOwners, type IdMappings } from "./sandbox-disk";
 
 export interface PodmanDriverOptions {
@@ -51,11 +52,6 @@ export interface PodmanDriverOptions {
 
 export const LEARNER_HOME = "/home/learner";
 const LEARNER_UID = 1000;
-/**
- * The sandbox's user namespace: root, the learner (1000) and the learner's own subordinate range
- * for rootless Docker (100000-165535, from the image's /etc/subuid) must all be mapped.
- */
-const USERNS_SIZE = 200_000;
 const EXEC_GRACE_MS = 10_000;
 
 /** Arguments of `podman create` for one sandbox, per the recipe in DESIGN.md. */
@@ -67,8 +63,8 @@ export function podmanCreateArgs(p: {
   homeSource: string;
   limits: SandboxLimits;
   labels: Record<string, string>;
-  /** These host id ranges instead of a range podman picks (a container made again on a kept disk). */
-  idMappings?: IdMappings;
+  /** The host id ranges of its user namespace (server/sandbox/id-ranges.ts picks them). */
+  idMappings: IdMappings;
   /** The host directory holding this sandbox's view of the base-image store. */
   baseView?: string;
 }): string[] {
@@ -78,7 +74,8 @@ export function podmanCreateArgs(p: {
     // The image's prompt says learner@layerlab; tools that print the host name should agree.
     "--hostname", "layerlab",
     "--runtime", "runc",
-    ...(p.idMappings ? [...p.idMappings.UidMap.flatMap((m) => ["--uidmap", m]), ...p.idMappings.GidMap.flatMap((m) => ["--gidmap", m])] : [`--userns=auto:size=${USERNS_SIZE}`]),
+    ...p.idMappings.UidMap.flatMap((m) => ["--uidmap", m]),
+    ...p.idMappings.GidMap.flatMap((m) => ["--gidmap", m]),
     // PID 1 must reap the zombies that a learner's shells and Docker leave behind.
     "--init",
     // podman's default rlimits fail on this kernel ("error setting rlimit type 7").
@@ -148,12 +145,6 @@ export function podmanExecArgs(id: string, command: string[], opts: ExecOptions 
   return args;
 }
 
-/** The host ids [from, to) of one of podman's "inside:host:count" ranges. */
-function hostRange(range: string): [number, number] {
-  const [, host, count] = range.split(":").map(Number);
-  return [host, host + count];
-}
-
 /** Which host uid a sandbox uid maps to, from podman's "inside:host:count" ranges. */
 export function hostIdFor(ranges: string[], insideId: number): number {
   for (const range of ranges) {
@@ -172,6 +163,7 @@ interface PodmanPsEntry {
 
 export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
   const podman = opts.podman ?? "podman";
+  const idRanges = { podman, lockPath: ID_RANGE_LOCK };
   if (!path.isAbsolute(opts.diskDir)) throw new Error(`diskDir must be absolute, got ${opts.diskDir}`);
 
   async function run(args: string[], o: { stdin?: string | Buffer; killAfterMs?: number } = {}): Promise<HostCommandResult> {
@@ -216,7 +208,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
 
   /** Mounts the sandbox's read-only view of the store's versions, idmapped into its user namespace. */
   async function mountBaseStore(id: string, versions: string, maps: IdMappings): Promise<void> {
-    // --userns=auto may split a sandbox's ids over several host ranges; the view maps them the same way.
+    // A sandbox's ids may span several host ranges (one made before the lab picked ranges); the view maps them the same way.
     await attachBaseStore(versions, baseStoreView(opts.diskDir, id), maps);
   }
 
@@ -226,21 +218,6 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
     if (new RegExp(`inet ${registryIp.replace(/\./g, "\\.")}/`).test(ipAddrOutput)) {
       throw new Error(`the sandbox got the lab registry's address ${registryIp}: is the layerlab-registry container running? (scripts/images/build-all.sh starts it)`);
     }
-  }
-
-  /** Host id ranges (uid and gid) every other container of this podman maps. */
-  async function rangesInUse(except: string): Promise<[number, number][]> {
-    const ids = (await runHostCommandOk(podman, ["ps", "--all", "--format", "{{.Names}}"])).stdout.toString("utf8").split("\n").filter((n) => n && n !== except);
-    if (!ids.length) return [];
-    const result = await run(["inspect", "--type", "container", "--format", "{{json .HostConfig.IDMappings}}", ...ids]);
-    return result.stdout
-      .toString("utf8")
-      .split("\n")
-      .filter(Boolean)
-      .flatMap((line) => {
-        const maps = JSON.parse(line) as Partial<IdMappings> | null;
-        return [...(maps?.UidMap ?? []), ...(maps?.GidMap ?? [])].map((m) => hostRange(m));
-      });
   }
 
   /**
@@ -266,20 +243,18 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
       await ensureDiskMounted(disk);
       const allLabels = { ...labels, layerlab: "1", "layerlab.sandbox": id, "layerlab.instance": opts.instance };
       const baseView = (await readBaseStoreRecord(opts.diskDir, id)) === null ? undefined : baseStoreView(opts.diskDir, id);
-      // The disk's files belong to the old container's host ids: the same ranges again need no file re-owned. Podman's
-      // --userns=auto may have given them to a sandbox made since; then the new container gets a range of its own and
-      // the disk is re-owned into it (seconds for a home holding images).
-      const taken = await rangesInUse(id);
-      const free = [...old.UidMap, ...old.GidMap].map(hostRange).every(([from, to]) => taken.every(([a, b]) => to <= a || b <= from));
-      const create = (idMappings?: IdMappings) =>
-        runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }));
       try {
         await run(["rm", "--force", "--time", "0", "--ignore", id]);
-        if (free) await create(old);
-        else {
-          await create();
-          const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
-          const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMappings;
+        // The disk's files belong to the old container's host ids: the same ranges again need no file re-owned. A
+        // sandbox made since may hold them; then the new container gets a range of its own and the disk is re-owned
+        // into it (seconds for a home holding images).
+        const maps = await createWithIdRange(
+          idRanges,
+          id,
+          (idMappings) => podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }),
+          old,
+        );
+        if (maps !== old) {
           await shiftOwners(disk.mountpoint, old, maps);
           await recordIdMappings(disk, maps);
         }
@@ -306,10 +281,10 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         const store = opts.baseStore ? await currentBaseStore(opts.baseStore) : null;
         const baseView = store ? baseStoreView(opts.diskDir, id) : undefined;
         if (baseView) await prepareBaseStoreView(baseView);
-        await runHostCommandOk(podman, podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, baseView }));
-        // --userns=auto picks the host range at create time; the disk's root must belong to the learner as mapped there.
-        const inspected = await runHostCommandOk(podman, ["inspect", "--format", "{{json .HostConfig.IDMappings}}", id]);
-        const maps = JSON.parse(inspected.stdout.toString("utf8")) as IdMappings;
+        const maps = await createWithIdRange(idRanges, id, (idMappings) =>
+          podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }),
+        );
+        // The disk's root must belong to the learner as mapped there.
         await recordIdMappings(disk, maps);
         const learner = { uid: hostIdFor(maps.UidMap, LEARNER_UID), gid: hostIdFor(maps.GidMap, LEARNER_UID) };
         await handDiskTo(disk, learner.uid, learner.gid);

@@ -267,9 +267,8 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     const setuid = await driver.exec(sandbox, ["sh", "-c", "cp /bin/true ~/suid-true && chmod 4755 ~/suid-true && stat -c %a ~/suid-true"], { user: "learner" });
     expect(setuid.stdout).toBe("4755\n");
     await removeContainer(sandbox);
-    // Another container now holds the old range, as the next sandbox made would (podman's --userns=auto hands the
-    // lowest free range out again). The whole range: a blocker holding part of it would leave holes, and podman 4.3
-    // fills holes with a split mapping whose overlay mount fails (permission denied) for every container made after.
+    // Another container now holds the old range, as the next sandbox made would (the lowest free range goes out
+    // again).
     const blocker = await runHostCommand("podman", ["create", "--name", BLOCKER, ...old.UidMap.flatMap((m) => ["--uidmap", m]), ...old.GidMap.flatMap((m) => ["--gidmap", m]), testConfig.LAYERLAB_SANDBOX_IMAGE, "true"]);
     expect(blocker.exitCode, blocker.stderr).toBe(0);
     const back = await manager.acquire(LEARNER).finally(() => runHostCommand("podman", ["rm", "--force", BLOCKER]));
