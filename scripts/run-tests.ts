@@ -14,6 +14,14 @@ interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  /** "suite › test: first lines of the error", repeated at the very end so that a log's tail names every failure. */
+  failures: string[];
+}
+
+/** The start of an error message, on one line, colour codes gone. */
+function gist(message: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  return (message ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ").slice(0, 400);
 }
 
 const resultsDir = path.resolve(".data/test-results");
@@ -43,13 +51,26 @@ async function vitestSuite(project: string): Promise<Counts> {
   const out = path.join(resultsDir, `vitest-${project}.json`);
   fs.rmSync(out, { force: true });
   const code = await run("npx", ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  const report = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+  }>(out);
   // A suite that crashed before reporting counts as one failure, never as silence.
-  if (!report) return { passed: 0, failed: 1, skipped: 0 };
+  if (!report) return { passed: 0, failed: 1, skipped: 0, failures: [`${project}: vitest wrote no report (exit code ${code})`] };
+  const failures = report.testResults.flatMap((file) => {
+    const where = path.relative(process.cwd(), file.name);
+    const tests = file.assertionResults.filter((t) => t.status === "failed").map((t) => `${project} ${where} › ${t.fullName}: ${gist(t.failureMessages[0])}`);
+    return tests.length || !file.message ? tests : [`${project} ${where}: ${gist(file.message)}`];
+  });
+  const crashed = code !== 0 && report.numFailedTests === 0;
   return {
     passed: report.numPassedTests,
-    failed: report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0),
+    failed: report.numFailedTests + (crashed ? 1 : 0),
     skipped: report.numPendingTests + report.numTodoTests,
+    failures: crashed && !failures.length ? [`${project}: vitest exited with ${code} though no test failed`] : failures,
   };
 }
 
@@ -63,6 +84,20 @@ async function removeE2eLab(): Promise<void> {
   else fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
+interface PlaywrightSuite {
+  suites?: PlaywrightSuite[];
+  specs?: { title: string; file: string; line: number; tests: { status: string; results: { error?: { message?: string } }[] }[] }[];
+}
+
+function failedSpecs(suites: PlaywrightSuite[]): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests.filter((t) => t.status === "unexpected").map((t) => `e2e ${spec.file}:${spec.line} › ${spec.title}: ${gist(t.results.at(-1)?.error?.message)}`),
+    ),
+    ...failedSpecs(suite.suites ?? []),
+  ]);
+}
+
 async function playwrightSuite(): Promise<Counts> {
   const out = path.join(resultsDir, "playwright.json");
   const log = path.join(resultsDir, "e2e.log");
@@ -71,12 +106,15 @@ async function playwrightSuite(): Promise<Counts> {
   const code = await run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out }, log);
   await removeE2eLab();
   console.log(`\n=== e2e output (${path.relative(process.cwd(), log)}) ===\n${fs.readFileSync(log, "utf8")}`);
-  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
-  if (!report) return { passed: 0, failed: 1, skipped: 0 };
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[]; errors?: { message?: string }[] }>(out);
+  if (!report) return { passed: 0, failed: 1, skipped: 0, failures: [`e2e: playwright wrote no report (exit code ${code})`] };
+  const failures = [...failedSpecs(report.suites), ...(report.errors ?? []).map((e) => `e2e: ${gist(e.message)}`)];
+  const crashed = code !== 0 && report.stats.unexpected === 0;
   return {
     passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected + (code !== 0 && report.stats.unexpected === 0 ? 1 : 0),
+    failed: report.stats.unexpected + (crashed ? 1 : 0),
     skipped: report.stats.skipped,
+    failures: crashed && !failures.length ? [`e2e: playwright exited with ${code} though no test failed`] : failures,
   };
 }
 
@@ -101,12 +139,13 @@ async function withTestPostgres(suite: () => Promise<Counts>): Promise<Counts> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const wanted = (name: string) => !only.length || only.includes(name);
-  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const report = (name: string, counts: Counts) => {
     console.log(`=== ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ===`);
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
+    total.failures.push(...counts.failures);
   };
   if (wanted("unit")) {
     console.log("\n=== unit tests ===");
@@ -122,6 +161,7 @@ async function main(): Promise<void> {
     side.push(withTestPostgres(() => vitestSuite("integration")).then((counts) => report("integration", counts)));
   }
   await Promise.all(side);
+  if (total.failures.length) console.log(`\n=== what failed ===\n${total.failures.map((f) => `- ${f}`).join("\n")}`);
   console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(total.failed === 0 ? 0 : 1);
 }
