@@ -72,8 +72,11 @@ function hostRange(range: string): HostRange {
 async function rangesInUse(podman: string, except: string): Promise<HostRange[]> {
   const ids = (await runHostCommandOk(podman, ["ps", "--all", "--format", "{{.Names}}"])).stdout.toString("utf8").split("\n").filter((n) => n && n !== except);
   if (!ids.length) return [];
-  // One may be removed between the two calls: inspect prints the others and fails, which is fine here.
   const result = await runHostCommand(podman, ["inspect", "--type", "container", "--format", "{{json .HostConfig.IDMappings}}", ...ids]);
+  // One removed between the two calls: inspect prints the others and fails for it, which is fine here. Any other
+  // failure could hide a range in use, and a sandbox made on it would share a learner's ids.
+  const others = result.stderr.split("\n").filter((l) => l.trim() && !/no such container/i.test(l));
+  if (result.exitCode !== 0 && others.length) throw new Error(`reading the host id ranges in use failed: ${others.join(" ")}`);
   return result.stdout
     .toString("utf8")
     .split("\n")
