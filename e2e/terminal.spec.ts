@@ -49,6 +49,53 @@ test("a learner runs a command in the terminal, reloads, and finds the same shel
   await page.screenshot({ path: `${SHOTS}/terminal-search.png` });
 });
 
+test("a reload whose pane changes size while connecting still restores every line of the screen", async ({ page }) => {
+  await openFirstChapter(page, "Resized Reloader");
+  const terminal = await terminalReady(page);
+  const rows = terminal.locator(".xterm-rows > div");
+  // A full screen: its last lines are numbered, then the prompt.
+  await typeInTerminal(page, "clear; for i in $(seq 1 80); do echo numbered-$i; done");
+  await expect(terminal.locator(".xterm-rows")).toContainText("numbered-80");
+  // The three lines up to numbered-80 as the screen shows them (after them, the prompt and whatever the lab typed).
+  const upTo80 = async () => {
+    const lines = (await rows.allTextContents()).map((r) => r.trim());
+    return lines.slice(Math.max(0, lines.indexOf("numbered-80") - 2), lines.indexOf("numbered-80") + 1);
+  };
+  await expect.poll(upTo80).toEqual(["numbered-78", "numbered-79", "numbered-80"]);
+  const rowsBefore = await rows.count();
+
+  // The server's "ready" and the snapshot after it are held until the page has shrunk, as a layout that settles
+  // while the terminal connects does: the snapshot is then the screen at the old size, the terminal already smaller.
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let helloSent = false;
+  await page.routeWebSocket(/\/ws\/terminal$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      if (typeof message === "string" && message.includes('"hello"')) helloSent = true;
+      server.send(message);
+    });
+    let holding = false;
+    server.onMessage((message) => {
+      if (typeof message === "string" && message.includes('"ready"')) holding = true;
+      if (!holding) return ws.send(message);
+      void released.then(() => ws.send(message));
+    });
+  });
+  await page.reload();
+  await expect.poll(() => helloSent).toBe(true);
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: size.height - 200 });
+  await expect.poll(() => rows.count()).toBeLessThan(rowsBefore);
+  release();
+  await expect(terminal).toHaveAttribute("data-terminal-state", "ready");
+  // Every line at the bottom of the screen is there, in order, and the shell is at the terminal's new size.
+  await expect.poll(upTo80).toEqual(["numbered-78", "numbered-79", "numbered-80"]);
+  await typeInTerminal(page, "clear; stty size");
+  await expect(terminal.locator(".xterm-rows")).toContainText(`${await rows.count()} `);
+  await page.setViewportSize(size);
+});
+
 test("a flood of output does not freeze the page, and Ctrl-C stops it", async ({ page }) => {
   await openFirstChapter(page, "Flood Tester");
   await terminalReady(page);

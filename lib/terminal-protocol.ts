@@ -87,7 +87,10 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     seq,
     resumed: z.boolean(),
     restore: z.number().int().min(0),
-    /** To a read-only watcher: the learner's terminal size, so the screen is drawn as the learner sees it. */
+    /**
+     * The shell's size; with a restore, the size its bytes were drawn for (they place rows by number, so a terminal
+     * of another size draws them wrong). A read-only watcher draws the learner's screen at it.
+     */
     size: z.strictObject({ cols, rows }).optional(),
   }),
   z.strictObject({ type: z.literal("pong") }),

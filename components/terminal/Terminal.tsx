@@ -160,7 +160,14 @@ export function Terminal({ ref, label = "Terminal", watch, onReady }: TerminalPr
         const fontSize = Math.max(6, Math.min(13, Math.floor(Math.min(byWidth, byHeight))));
         if (xterm.options.fontSize !== fontSize) xterm.options.fontSize = fontSize;
       };
-      const fitToPane = () => (readOnly ? fitWatched() : fit.fit());
+      // While a snapshot is drawn at the size it was captured at, the pane's size waits (see `restoring` below).
+      let restoring = false;
+      const fitToPane = () => (readOnly ? fitWatched() : restoring ? undefined : fit.fit());
+      const endRestore = () => {
+        if (!restoring) return;
+        restoring = false;
+        fitToPane();
+      };
       if (!readOnly) fit.fit();
       term.current = xterm;
       search.current = searchAddon;
@@ -204,6 +211,8 @@ export function Terminal({ ref, label = "Terminal", watch, onReady }: TerminalPr
         state: (next) => {
           const was = current.kind;
           current = next;
+          // A connection lost mid-snapshot: no `restored` comes for it.
+          if (next.kind !== "ready") endRestore();
           setState(next);
           if (next.kind === "ready") setEverReady(true);
           if (next.kind === "ready" && was !== "ready") onReadyRef.current?.();
@@ -215,6 +224,15 @@ export function Terminal({ ref, label = "Terminal", watch, onReady }: TerminalPr
           xterm.resize(size.cols, size.rows);
           fitWatched();
         },
+        // The learner's own terminal takes the snapshot's size for the snapshot, then fits its pane again (xterm.js
+        // reflows the screen, and the link tells the shell the pane's size).
+        restoring: (size) => {
+          if (readOnly) return;
+          restoring = true;
+          xterm.resize(size.cols, size.rows);
+        },
+        // Writes are parsed in order: an empty one's callback runs once the snapshot is drawn.
+        restored: () => xterm.write(new Uint8Array(0), endRestore),
         data: (bytes, written) => xterm.write(bytes, written),
         notice: (message) => console.warn(message),
       });

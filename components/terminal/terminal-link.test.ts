@@ -190,4 +190,57 @@ describe("TerminalLink", () => {
     link.input("p".repeat(40_000));
     expect(socket().input().map((s) => s.length)).toEqual([16_384, 16_384, 7_232]);
   });
+
+  it("announces a snapshot with the size it was drawn for, and its end once its last byte is written", () => {
+    const restoring: { cols: number; rows: number }[] = [];
+    let restored = 0;
+    const written: string[] = [];
+    const link = new TerminalLink("ws://lab/ws/terminal", { cols: 80, rows: 24 }, {
+      state: () => {},
+      reset: () => {},
+      data: (bytes, done) => {
+        written.push(new TextDecoder().decode(bytes));
+        done();
+      },
+      notice: () => {},
+      restoring: (size) => restoring.push(size),
+      restored: () => restored++,
+    });
+    link.connect();
+    const socket = FakeSocket.all.at(-1)!;
+    socket.open();
+    socket.message({ type: "ready", stream: "s1", seq: 0, resumed: false, restore: 5, size: { cols: 100, rows: 30 } });
+    expect(restoring).toEqual([{ cols: 100, rows: 30 }]);
+    socket.data("SN");
+    expect(restored).toBe(0);
+    socket.data("AP!");
+    expect(restored).toBe(1);
+    socket.data("live");
+    expect(restored).toBe(1);
+    expect(written).toEqual(["SN", "AP!", "live"]);
+    // A resumed stream (or one with nothing to restore) announces none.
+    socket.drop();
+    vi.advanceTimersByTime(10_000);
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.message({ type: "ready", stream: "s1", seq: 4, resumed: true, restore: 0, size: { cols: 100, rows: 30 } });
+    expect(restoring).toHaveLength(1);
+  });
+
+  it("tells the shell a size taken while connecting, once ready (positive control: an unchanged size sends nothing)", () => {
+    const { link, socket } = setup();
+    link.connect();
+    socket().open();
+    socket().message({ type: "ready", stream: "s1", seq: 0, resumed: false, restore: 0, size: { cols: 80, rows: 24 } });
+    expect(socket().controls().filter((m) => m.type === "resize")).toEqual([]);
+    socket().drop();
+    vi.advanceTimersByTime(10_000);
+    socket().open();
+    expect(socket().controls()[0]).toMatchObject({ type: "hello", cols: 80, rows: 24 });
+    // The pane is resized after the hello went out: not sent while connecting...
+    link.resize({ cols: 120, rows: 40 });
+    expect(socket().controls().filter((m) => m.type === "resize")).toEqual([]);
+    // ...and sent once the server says the shell is still at the hello's size.
+    socket().message({ type: "ready", stream: "s1", seq: 0, resumed: true, restore: 0, size: { cols: 80, rows: 24 } });
+    expect(socket().controls().filter((m) => m.type === "resize")).toEqual([{ type: "resize", cols: 120, rows: 40 }]);
+  });
 });

@@ -26,6 +26,12 @@ export interface LinkEvents {
   notice(message: string): void;
   /** Watching: the learner's terminal size, to draw their screen at. */
   size?(size: { cols: number; rows: number }): void;
+  /**
+   * The snapshot that follows places rows by number for a screen of this size: drawn on another (the pane was
+   * resized while connecting), rows past the bottom would overwrite each other. `restored` follows its last byte.
+   */
+  restoring?(size: { cols: number; rows: number }): void;
+  restored?(): void;
 }
 
 const PING_EVERY_MS = 15_000;
@@ -141,9 +147,12 @@ export class TerminalLink {
       case "ready":
         if (!message.resumed) this.events.reset();
         if (message.size) this.events.size?.(message.size);
+        if (message.size && message.restore > 0) this.events.restoring?.(message.size);
         this.position = { stream: message.stream, seq: message.seq };
         this.restoreLeft = message.restore;
         this.ready = true;
+        // A resize while connecting was kept, not sent: the shell may still be at the hello's size.
+        if (message.size && (message.size.cols !== this.size.cols || message.size.rows !== this.size.rows)) this.send({ type: "resize", ...this.size });
         this.attempt = 0;
         this.events.state({ kind: "ready" });
         this.flushQueued();
@@ -171,6 +180,7 @@ export class TerminalLink {
     this.restoreLeft -= restored;
     if (this.position) this.position.seq += bytes.length - restored;
     this.events.data(bytes, () => this.ack(bytes.length));
+    if (restored > 0 && this.restoreLeft === 0) this.events.restored?.();
   }
 
   private ack(bytes: number): void {

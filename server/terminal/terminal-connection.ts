@@ -56,7 +56,9 @@ export class TerminalConnection extends SocketPeer implements TerminalViewer {
 
   start(info: AttachInfo): void {
     const restore = info.restore ?? new Uint8Array(0);
-    this.send({ type: "ready", stream: info.stream, seq: info.seq, resumed: info.resumed, restore: restore.length });
+    // The shell's size (with a restore, the size its screen was captured at): the tab draws the snapshot at it, and
+    // sends its own size if it changed since its hello.
+    this.send({ type: "ready", stream: info.stream, seq: info.seq, resumed: info.resumed, restore: restore.length, size: { cols: info.size.cols, rows: info.size.rows } });
     if (restore.length) this.output(restore);
     for (const chunk of info.replay) this.output(chunk);
   }

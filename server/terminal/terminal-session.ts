@@ -31,7 +31,7 @@ export interface AttachInfo {
   restore: Uint8Array | null;
   /** When resumed: the output the viewer missed, from its `seq` on. */
   replay: Uint8Array[];
-  /** The shell's size now (a read-only watcher draws at the learner's size). */
+  /** The shell's size: that of the restore's screen when there is one (a read-only watcher draws at the learner's size). */
   size: { cols: number; rows: number };
 }
 
@@ -216,7 +216,9 @@ export class TerminalSession {
         const state = replies[0].ok ? parsePaneState(replies[0].lines[0]) : null;
         const restore = state ? renderSnapshot(state, replies[1].ok ? replies[1].lines : [], replies[2].ok ? replies[2].lines : []) : Buffer.alloc(0);
         this.viewers.add(viewer);
-        viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [], size: this.size });
+        // The size the screen was captured at, which a resize sent after the snapshot's commands does not change.
+        const size = state ? { cols: state.width, rows: state.height } : this.size;
+        viewer.start({ stream: this.stream, seq: this.buffer.end, resumed: false, restore, replay: [], size });
         if (!this.attaching.size) for (const notice of this.heldNotices.splice(0)) this.emit(notice);
       }),
     );
