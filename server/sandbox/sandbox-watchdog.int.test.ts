@@ -77,11 +77,33 @@ let tab: Tab;
  * container that just started ("device or resource busy" while its mounts settle; the driver's destroy() knows it
  * too), so that one error is tried again; any other fails the test with podman's words.
  */
-async function removeContainer(id: string): Promise<void> {
+/** The other containers whose host ids overlap the first uid range of MAPS. */
+async function othersHolding(maps: IdMappings, except: string): Promise<string[]> {
+  const [, from, count] = maps.UidMap[0].split(":").map(Number);
+  const names = (await runHostCommand("podman", ["ps", "--all", "--format", "{{.Names}}"])).stdout.toString("utf8").split("\n").filter((n) => n && n !== except);
+  const held: string[] = [];
+  for (const name of names) {
+    const out = (await runHostCommand("podman", ["inspect", "--format", "{{json .HostConfig.IDMappings}}", name])).stdout.toString("utf8").trim();
+    const other = out ? (JSON.parse(out) as Partial<IdMappings> | null) : null;
+    const overlaps = (other?.UidMap ?? []).some((m) => {
+      const [, host, n] = m.split(":").map(Number);
+      return host < from + count && from < host + n;
+    });
+    if (overlaps) held.push(name);
+  }
+  return held;
+}
+
+/** Removes the container now named NAME; resolves with its id. */
+async function removeContainer(name: string): Promise<string> {
+  // By its id, not its name: podman 4.3 may report "busy" for a removal that went through, and the lab may have made
+  // a new container of the same name by the next try (a tab reconnecting); a retry by name would remove that one.
+  const id = (await runHostCommand("podman", ["inspect", "--format", "{{.Id}}", name])).stdout.toString("utf8").trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
   for (let attempt = 1; ; attempt++) {
     const r = await runHostCommand("podman", ["rm", "--force", "--time", "0", id]);
-    if (r.exitCode === 0) return;
-    if (attempt === 3 || !/busy/i.test(r.stderr)) throw new Error(`podman rm ${id} exited ${r.exitCode}: ${r.stderr.trim()}`);
+    if (r.exitCode === 0 || (attempt > 1 && /no such container|no container with/i.test(r.stderr))) return id;
+    if (attempt === 3 || !/busy/i.test(r.stderr)) throw new Error(`podman rm ${name} exited ${r.exitCode}: ${r.stderr.trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
   }
 }
@@ -245,15 +267,16 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     await until("the tab attached", () => hub.isAttached(LEARNER), (x) => x);
     const disk = sandboxDisk(TEST_DISK_DIR, sandbox);
     const mappings = readFileSync(disk.idMappings, "utf8");
-    await removeContainer(sandbox);
-    // The fault is real: no container, the disk still there.
-    expect((await driver.list()).some((s) => s.id === sandbox)).toBe(false);
+    const removed = await removeContainer(sandbox);
+    // The fault is real: the container is gone (the lab may have made the next one already: another id), the disk not.
     expect(existsSync(disk.image)).toBe(true);
     const r = await until("the recovery", () => recoveries.at(-1), (x) => x !== undefined);
     expect(r).toMatchObject({ learnerId: LEARNER, sandboxId: sandbox, fault: "removed", action: "recreated" });
     expect((await manager.acquire(LEARNER)).sandboxId).toBe(sandbox);
-    // The old host ids were free, so the new container maps the same ones: nothing on the disk was re-owned.
-    expect(readFileSync(disk.idMappings, "utf8")).toBe(mappings);
+    expect((await runHostCommand("podman", ["inspect", "--format", "{{.Id}}", sandbox])).stdout.toString("utf8").trim()).not.toBe(removed);
+    // The new container maps the old host ids, so nothing on the disk was re-owned; unless another sandbox took them
+    // meanwhile (a lab beside this test makes sandboxes too, and a freed range is the next one handed out).
+    if (readFileSync(disk.idMappings, "utf8") !== mappings) expect(await othersHolding(JSON.parse(mappings) as IdMappings, sandbox)).not.toEqual([]);
     expect(await work()).toBe(`my notes\n${imageLine}`);
     await until("the notice after the tab reconnected", () => tab.screen, (s) => s.includes("Your sandbox's container was removed from outside; its disk, which holds your files and images, was not, so the lab made a new container on that same disk."));
   }, 400_000);
@@ -266,11 +289,11 @@ describe("sandbox watchdog and revival on a real sandbox", () => {
     const old = JSON.parse(readFileSync(disk.idMappings, "utf8")) as IdMappings;
     const setuid = await driver.exec(sandbox, ["sh", "-c", "cp /bin/true ~/suid-true && chmod 4755 ~/suid-true && stat -c %a ~/suid-true"], { user: "learner" });
     expect(setuid.stdout).toBe("4755\n");
-    await removeContainer(sandbox);
-    // Another container now holds the old range, as the next sandbox made would (the lowest free range goes out
-    // again).
+    // Another container holds the old range, as the next sandbox made would (the lowest free range goes out again).
+    // Made before the removal: the tab reconnects at once, and the lab's new container must find the range taken.
     const blocker = await runHostCommand("podman", ["create", "--name", BLOCKER, ...old.UidMap.flatMap((m) => ["--uidmap", m]), ...old.GidMap.flatMap((m) => ["--gidmap", m]), testConfig.LAYERLAB_SANDBOX_IMAGE, "true"]);
     expect(blocker.exitCode, blocker.stderr).toBe(0);
+    await removeContainer(sandbox);
     const back = await manager.acquire(LEARNER).finally(() => runHostCommand("podman", ["rm", "--force", BLOCKER]));
     expect(back.sandboxId).toBe(sandbox);
     expect(recoveries.at(-1)).toMatchObject({ fault: "removed", action: "recreated" });

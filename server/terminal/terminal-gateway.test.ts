@@ -136,9 +136,42 @@ describe("terminal gateway (host tmux)", { timeout: 40_000 }, () => {
     prompts.length = 0;
     hub.labTypes("typist");
     client.type("(exit 3)\r");
+    hub.labTyped("typist");
     client.type("(exit 4)\r");
     await expect.poll(() => prompts.find((p) => p.exitCode === 4)).toEqual({ learnerId: "typist", exitCode: 4 });
     expect(prompts.find((p) => p.exitCode === 3)).toBeUndefined();
+    await client.close();
+  });
+
+  it("announces a learner's prompt that came while the lab was about to type, once the lab typed nothing", async () => {
+    const client = await connect("first-try");
+    await ready(client);
+    prompts.length = 0;
+    hub.labTypes("first-try");
+    const before = client.text.length;
+    client.type("(exit 5)\r");
+    // The prompt after it is there, and held: the lab does not know yet whether it is its own.
+    await client.waitForText(/133;D;5[^]*133;A/, 15_000, before);
+    expect(prompts).toEqual([]);
+    hub.labTypedNothing("first-try");
+    expect(prompts).toEqual([{ learnerId: "first-try", exitCode: 5 }]);
+    await client.close();
+  });
+
+  it("when the lab typed after a learner's prompt, announces the learner's and swallows only the lab's", async () => {
+    const client = await connect("both");
+    await ready(client);
+    prompts.length = 0;
+    hub.labTypes("both");
+    const before = client.text.length;
+    client.type("(exit 6)\r");
+    await client.waitForText(/133;D;6[^]*133;A/, 15_000, before);
+    client.type("(exit 7)\r");
+    await client.waitForText(/133;D;7[^]*133;A/, 15_000, before);
+    hub.labTyped("both");
+    expect(prompts).toEqual([{ learnerId: "both", exitCode: 6 }]);
+    client.type("(exit 8)\r");
+    await expect.poll(() => prompts.at(-1)).toEqual({ learnerId: "both", exitCode: 8 });
     await client.close();
   });
 

@@ -29,8 +29,8 @@ export interface TerminalHubOptions extends SessionOptions {
 }
 
 /**
- * How long the lab's typed command (its `cd` into the exercise folder) may take to bring the shell back to a prompt.
- * Short: a marker that outlives its prompt (a line the shell did not run) would swallow the learner's own next
+ * How long after the lab's typed command (its `cd` into the exercise folder) reached the shell its prompt may still
+ * come. Short: a marker that outlives its prompt (a line the shell did not run) would swallow the learner's own next
  * prompt, and with it the checks of their first try.
  */
 const LAB_TYPED_FOR_MS = 1_500;
@@ -70,8 +70,8 @@ export class TerminalHub {
   private readonly learners = new Map<string, LearnerTerminal>();
   private readonly promptListeners = new Set<(event: PromptEvent) => void>();
   private readonly watchers = new Map<string, Set<TerminalViewer>>();
-  /** Learners whose next prompt comes back from a command the lab typed, until when (see labTypes). */
-  private readonly labTyped = new Map<string, number>();
+  /** Learners whose shell the lab is typing into (see labTypes): the prompts held meanwhile, then until when. */
+  private readonly labTyping = new Map<string, { held: (number | null)[]; until?: number }>();
   private readonly options: TerminalHubOptions;
   private closed = false;
 
@@ -278,25 +278,49 @@ export class TerminalHub {
   }
 
   /**
-   * The lab is about to type a command of its own into the learner's shell (e.g. `cd` into the exercise's folder):
-   * the prompt it brings back is not the learner's doing, so it is not announced (no checks run for it). Forgotten
-   * after a few seconds, so a command that never reached the shell cannot swallow a later prompt of the learner's.
+   * The lab may now type a command of its own into the learner's shell (e.g. `cd` into the exercise's folder): the
+   * prompt it brings back is not the learner's doing, so it is not announced (no checks run for it). Whether it typed
+   * is known only afterwards (the learner may have typed first), so prompts are held until labTyped or
+   * labTypedNothing says: a prompt of the learner's meanwhile (their first try) is announced, not swallowed.
    */
   labTypes(learnerId: string): void {
-    this.labTyped.set(learnerId, Date.now() + LAB_TYPED_FOR_MS);
+    this.labTyping.set(learnerId, { held: [] });
   }
 
-  /** The command announced with labTypes did not reach the shell after all. */
+  /**
+   * The lab's command reached the shell: its prompt is the last one held, or else the next within a short while
+   * (forgotten after that, so a line the shell did not run cannot swallow a later prompt of the learner's).
+   */
+  labTyped(learnerId: string): void {
+    const typing = this.labTyping.get(learnerId);
+    if (!typing) return;
+    if (typing.held.length) {
+      this.labTyping.delete(learnerId);
+      for (const exitCode of typing.held.slice(0, -1)) this.announcePrompt(learnerId, exitCode);
+    } else typing.until = Date.now() + LAB_TYPED_FOR_MS;
+  }
+
+  /** The command announced with labTypes did not reach the shell after all: the prompts held are the learner's. */
   labTypedNothing(learnerId: string): void {
-    this.labTyped.delete(learnerId);
+    const typing = this.labTyping.get(learnerId);
+    this.labTyping.delete(learnerId);
+    for (const exitCode of typing?.held ?? []) this.announcePrompt(learnerId, exitCode);
   }
 
   private emitPrompt(learnerId: string, exitCode: number | null): void {
-    const labTypedUntil = this.labTyped.get(learnerId);
-    if (labTypedUntil !== undefined) {
-      this.labTyped.delete(learnerId);
-      if (Date.now() <= labTypedUntil) return;
+    const typing = this.labTyping.get(learnerId);
+    if (typing) {
+      if (typing.until === undefined) {
+        typing.held.push(exitCode);
+        return;
+      }
+      this.labTyping.delete(learnerId);
+      if (Date.now() <= typing.until) return;
     }
+    this.announcePrompt(learnerId, exitCode);
+  }
+
+  private announcePrompt(learnerId: string, exitCode: number | null): void {
     for (const listener of this.promptListeners) {
       try {
         listener({ learnerId, exitCode });

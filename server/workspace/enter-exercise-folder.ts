@@ -52,7 +52,10 @@ export async function enterExerciseFolder(lab: Pick<LabRuntime, "sandboxes" | "d
   const typed = await driver
     .exec(sandboxId, ["bash", "-c", TYPE_LINE_SCRIPT, "_", move.typed, command, line, String(cursor)], { user: "learner", timeoutMs: EXEC_TIMEOUT_MS })
     .catch(() => null);
-  if (typed?.exitCode === 0 && typed.stdout.trim() === "typed") return move;
+  if (typed?.exitCode === 0 && typed.stdout.trim() === "typed") {
+    terminals.labTyped(learnerId);
+    return move;
+  }
   terminals.labTypedNothing(learnerId);
   return !typed || typed.exitCode !== 0 ? { action: "stay", why: "no-shell" } : { action: "stay", why: "changed" };
 }
