@@ -34,6 +34,8 @@ export interface TerminalHubOptions extends SessionOptions {
  * prompt, and with it the checks of their first try.
  */
 const LAB_TYPED_FOR_MS = 1_500;
+/** Longer than the lab takes to type (its exec's time limit): prompts are never held for longer than this. */
+const LAB_TYPING_HOLD_MS = 15_000;
 
 const DEFAULT_HUB_OPTIONS: TerminalHubOptions = {
   replayBytes: 1024 * 1024,
@@ -71,7 +73,7 @@ export class TerminalHub {
   private readonly promptListeners = new Set<(event: PromptEvent) => void>();
   private readonly watchers = new Map<string, Set<TerminalViewer>>();
   /** Learners whose shell the lab is typing into (see labTypes): the prompts held meanwhile, then until when. */
-  private readonly labTyping = new Map<string, { held: (number | null)[]; until?: number }>();
+  private readonly labTyping = new Map<string, { held: (number | null)[]; since: number; until?: number }>();
   private readonly options: TerminalHubOptions;
   private closed = false;
 
@@ -284,7 +286,8 @@ export class TerminalHub {
    * labTypedNothing says: a prompt of the learner's meanwhile (their first try) is announced, not swallowed.
    */
   labTypes(learnerId: string): void {
-    this.labTyping.set(learnerId, { held: [] });
+    // A second look while the first is still typing keeps what the first held.
+    this.labTyping.set(learnerId, { held: this.labTyping.get(learnerId)?.held ?? [], since: Date.now() });
   }
 
   /**
@@ -310,12 +313,14 @@ export class TerminalHub {
   private emitPrompt(learnerId: string, exitCode: number | null): void {
     const typing = this.labTyping.get(learnerId);
     if (typing) {
-      if (typing.until === undefined) {
+      if (typing.until === undefined && Date.now() - typing.since > LAB_TYPING_HOLD_MS) this.labTypedNothing(learnerId);
+      else if (typing.until === undefined) {
         typing.held.push(exitCode);
         return;
+      } else {
+        this.labTyping.delete(learnerId);
+        if (Date.now() <= typing.until) return;
       }
-      this.labTyping.delete(learnerId);
-      if (Date.now() <= typing.until) return;
     }
     this.announcePrompt(learnerId, exitCode);
   }
