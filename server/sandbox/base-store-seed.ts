@@ -4,7 +4,7 @@ import { chmod, chown, lchown, lstat, mkdir, opendir, readFile, rename, rm, writ
 import path from "node:path";
 import { baseStoreVersion, baseStoreVersions } from "./base-store";
 import { runHostCommand, runHostCommandOk } from "./host-command";
-import { createWithIdRange, ID_RANGE_LOCK } from "./id-ranges";
+import { createWithIdRange } from "./id-ranges";
 import { hostIdFor, podmanCreateArgs, podmanExecArgs } from "./podman-driver";
 import type { IdMappings } from "./sandbox-disk";
 
@@ -82,7 +82,7 @@ async function makeVersion(o: SeedOptions, images: string[], version: string, lo
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { mode: 0o755 });
   try {
-    const maps = await createWithIdRange({ podman: "podman", lockPath: ID_RANGE_LOCK }, SEED_CONTAINER, (idMappings) =>
+    const maps = await createWithIdRange("podman", SEED_CONTAINER, (idMappings) =>
       podmanCreateArgs({ id: SEED_CONTAINER, image: o.sandboxImage, network: o.network, registry: o.registry, homeSource: staging, limits: SEED_LIMITS, labels: { "layerlab.base-store-seed": version }, idMappings }),
     );
     await chown(staging, hostIdFor(maps.UidMap, 1000), hostIdFor(maps.GidMap, 1000));

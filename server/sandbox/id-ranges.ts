@@ -17,7 +17,7 @@ import type { IdMappings } from "./sandbox-disk";
 export type HostRange = [number, number];
 
 /** Host-wide, like podman's own storage: every lab, test run and bench on this host picks ranges under it. */
-export const ID_RANGE_LOCK = "/run/lock/layerlab-id-ranges";
+const ID_RANGE_LOCK = "/run/lock/layerlab-id-ranges";
 /**
  * A sandbox's user namespace: root, the learner (1000) and the learner's own subordinate range for rootless Docker
  * (100000-165535, from the image's /etc/subuid) must all be mapped.
@@ -47,8 +47,8 @@ export async function subordinateRange(file: string, user: string): Promise<Host
  * Runs `fn` (pick a range, make the container that holds it) while no other process of this host does the same:
  * every lab, test run and bench on the host shares one podman. A holder that died is taken over after 10 s.
  */
-export async function withIdRangeLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const release = await lockfile.lock(lockPath, {
+async function withIdRangeLock<T>(fn: () => Promise<T>): Promise<T> {
+  const release = await lockfile.lock(ID_RANGE_LOCK, {
     realpath: false,
     stale: 10_000,
     retries: { retries: 600, minTimeout: 50, maxTimeout: 200 },
@@ -93,13 +93,13 @@ async function rangesInUse(podman: string, except: string): Promise<HostRange[]>
  * happen under the host's id-range lock, so two sandboxes made at once never share ids.
  */
 export async function createWithIdRange(
-  o: { podman: string; lockPath: string },
+  podman: string,
   id: string,
   args: (idMappings: IdMappings) => string[],
   keep?: IdMappings,
 ): Promise<IdMappings> {
-  return withIdRangeLock(o.lockPath, async () => {
-    const taken = await rangesInUse(o.podman, id);
+  return withIdRangeLock(async () => {
+    const taken = await rangesInUse(podman, id);
     const clear = ([from, to]: HostRange) => taken.every(([a, b]) => to <= a || b <= from);
     let maps = keep && [...keep.UidMap, ...keep.GidMap].map(hostRange).every(clear) ? keep : undefined;
     if (!maps) {
@@ -108,7 +108,7 @@ export async function createWithIdRange(
       if (start === null) throw new Error(`no ${USERNS_SIZE} host ids are free for another sandbox: this host holds as many as its /etc/subuid allows`);
       maps = { UidMap: [`0:${start}:${USERNS_SIZE}`], GidMap: [`0:${start}:${USERNS_SIZE}`] };
     }
-    await runHostCommandOk(o.podman, args(maps));
+    await runHostCommandOk(podman, args(maps));
     return maps;
   });
 }

@@ -27,7 +27,7 @@ import {
   unmountBaseStoreView,
   seedEngineFromStore,
 } from "./base-store";
-import { createWithIdRange, ID_RANGE_LOCK } from "./id-ranges";
+import { createWithIdRange } from "./id-ranges";
 import { createDisk, ensureDiskMounted, handDiskTo, readIdMappings, recordIdMappings, removeDisk, sandboxDisk, shiftOwners, type IdMappings } from "./sandbox-disk";
 
 export interface PodmanDriverOptions {
@@ -163,7 +163,6 @@ interface PodmanPsEntry {
 
 export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
   const podman = opts.podman ?? "podman";
-  const idRanges = { podman, lockPath: ID_RANGE_LOCK };
   if (!path.isAbsolute(opts.diskDir)) throw new Error(`diskDir must be absolute, got ${opts.diskDir}`);
 
   async function run(args: string[], o: { stdin?: string | Buffer; killAfterMs?: number } = {}): Promise<HostCommandResult> {
@@ -249,7 +248,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         // sandbox made since may hold them; then the new container gets a range of its own and the disk is re-owned
         // into it (seconds for a home holding images).
         const maps = await createWithIdRange(
-          idRanges,
+          podman,
           id,
           (idMappings) => podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }),
           old,
@@ -281,7 +280,7 @@ export function createPodmanDriver(opts: PodmanDriverOptions): SandboxDriver {
         const store = opts.baseStore ? await currentBaseStore(opts.baseStore) : null;
         const baseView = store ? baseStoreView(opts.diskDir, id) : undefined;
         if (baseView) await prepareBaseStoreView(baseView);
-        const maps = await createWithIdRange(idRanges, id, (idMappings) =>
+        const maps = await createWithIdRange(podman, id, (idMappings) =>
           podmanCreateArgs({ id, image: opts.image, network: opts.network, registry: opts.registry, homeSource: disk.mountpoint, limits, labels: allLabels, idMappings, baseView }),
         );
         // The disk's root must belong to the learner as mapped there.
